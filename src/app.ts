@@ -1,0 +1,138 @@
+// Composition root: builds Deps, the Bolt app, the HTTP server with every route, and the scheduler.
+import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import type { Deps } from './deps.js';
+import type { Feature, ScheduledJob } from './feature.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { healthRoute } from './http/health.js';
+import type { Logger } from './logger.js';
+import { startScheduler, type Scheduler } from './jobs/schedule.js';
+import { outboxJob } from './jobs/outbox-job.js';
+import { registerAispendCommand } from './slack/commands/aispend.js';
+import { outboxRepo } from './db/repos/outbox-repo.js';
+import { features as allFeatures } from './features.js';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  features?: Feature[];
+  /** tests: do not start cron schedules (jobs are called directly with an injected clock) */
+  schedule?: boolean;
+}
+
+export interface RunningApp {
+  deps: Deps;
+  bolt: App;
+  http: HttpServer;
+  port: number;
+  jobs: ScheduledJob[];
+  stop(): Promise<void>;
+}
+
+export class SlackAuthError extends Error {
+  constructor(reason: string) {
+    super(
+      `Slack rejected SLACK_BOT_TOKEN (${reason}). Check the Bot User OAuth Token under OAuth & Permissions, ` +
+        'and that the app is installed to the workspace.',
+    );
+    this.name = 'SlackAuthError';
+  }
+}
+
+function boltLogger(logger: Logger) {
+  const l = logger.child({ component: 'bolt' });
+  const fmt = (msgs: unknown[]) => msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m: unknown[]) => l.debug(fmt(m)),
+    info: (...m: unknown[]) => l.info(fmt(m)),
+    warn: (...m: unknown[]) => l.warn(fmt(m)),
+    error: (...m: unknown[]) => l.error(fmt(m)),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+export async function buildApp(opts: AppOptions): Promise<RunningApp> {
+  const { config, db, logger, clock } = opts;
+  const features = opts.features ?? allFeatures;
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    // the outbox retries with its own backoff; listener calls fail fast instead of blocking for minutes
+    retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1_000 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+  };
+  let receiver: HTTPReceiver | undefined;
+  let bolt: App;
+  const common = {
+    token: config.slack.botToken,
+    clientOptions,
+    deferInitialization: true,
+    logger: boltLogger(logger),
+  };
+  if (config.slack.socketMode) {
+    bolt = new App({ ...common, socketMode: true, appToken: config.slack.appToken });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret ?? '',
+      endpoints: ['/slack/events'],
+      logger: boltLogger(logger),
+      unhandledRequestTimeoutMillis: 3_001,
+    });
+    bolt = new App({ ...common, receiver });
+  }
+  try {
+    await bolt.init();
+  } catch (e) {
+    const code = (e as { data?: { error?: string }; code?: string }).data?.error ?? (e as Error).message;
+    throw new SlackAuthError(code);
+  }
+
+  const deps: Deps = { db, config, logger, clock, slack: bolt.client, afterIngest: [] };
+  for (const f of features) f.init?.(deps);
+
+  bolt.error(async (err) => {
+    logger.error('slack listener failed', { err: err as unknown });
+  });
+  registerAispendCommand(
+    bolt,
+    deps,
+    features.flatMap((f) => f.subcommands?.(deps) ?? []),
+  );
+  for (const f of features) f.listeners?.(bolt, deps);
+
+  const routes = [healthRoute(), ...features.flatMap((f) => f.routes?.(deps) ?? [])];
+  const http = createHttpServer(deps, routes, receiver?.requestListener);
+  const port = await http.listen(config.port);
+  if (config.slack.socketMode) await bolt.start();
+
+  // sends interrupted by a crash or stop are retried, after a check that they did not arrive
+  const recovered = outboxRepo(db).recoverInterrupted();
+  if (recovered > 0) logger.warn('outbox: resuming interrupted sends', { count: recovered });
+
+  const jobs = [outboxJob(deps), ...features.flatMap((f) => f.jobs?.(deps) ?? [])];
+  let scheduler: Scheduler | undefined;
+  if (opts.schedule !== false) scheduler = startScheduler(jobs, { timezone: config.timezone, logger, clock });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    deps,
+    bolt,
+    http,
+    port,
+    jobs,
+    stop() {
+      stopped ??= (async () => {
+        await http.close();
+        await scheduler?.stop();
+        if (config.slack.socketMode) await bolt.stop().catch(() => undefined);
+      })();
+      return stopped;
+    },
+  };
+}

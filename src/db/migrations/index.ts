@@ -1,0 +1,11 @@
+// Numbered migrations, applied in order, each tracked by PRAGMA user_version.
+// To add one: create NNN-name.ts exporting `sql`, append it here. Never edit an applied one.
+import { sql as core } from './001-core.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [{ version: 1, name: 'core', sql: core }];

@@ -1,0 +1,78 @@
+// Entry: load config, open the database, build and start the app, stop cleanly on SIGTERM/SIGINT.
+import { buildApp, SlackAuthError } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase, DatabaseTooNewError } from './db/open.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, { requireSlack: true });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let db;
+  try {
+    db = openDatabase(config.databasePath);
+  } catch (e) {
+    if (e instanceof DatabaseTooNewError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  let app;
+  try {
+    app = await buildApp({ config, db, logger, clock: systemClock });
+  } catch (e) {
+    db.close();
+    if (e instanceof SlackAuthError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(`Port ${config.port} is in use. Set PORT to a free port.`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  logger.info('aispend is running', {
+    port: app.port,
+    mode: config.slack.socketMode ? 'socket' : 'http',
+    database: config.databasePath,
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info('stopping: finishing requests in flight', { signal });
+    void app
+      .stop()
+      .then(() => {
+        db.close();
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((e: unknown) => {
+        logger.error('unclean stop', { err: e });
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  console.error('aispend crashed at start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

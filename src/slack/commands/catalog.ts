@@ -1,0 +1,38 @@
+// Usage of every /aispend subcommand (DESIGN.md section 2). Help, "did you mean" and the README read this list.
+export interface CatalogEntry {
+  name: string;
+  usage: string;
+  summary: string;
+  admin?: boolean;
+}
+
+export const catalog: CatalogEntry[] = [
+  { name: 'summary', usage: 'summary [team] [week|month|sprint]', summary: 'Spend vs delivered stories, cost per story, trend' },
+  { name: 'me', usage: 'me', summary: 'Your sessions, spend, delivered stories and loop alerts' },
+  { name: 'budget', usage: 'budget [team] | budget history [team]', summary: 'Month-to-date spend against budget, forecast, requests' },
+  { name: 'request', usage: 'request <amount> <reason…> [team:<name>]', summary: 'Ask for a budget increase for your team' },
+  { name: 'sessions', usage: 'sessions [looping]', summary: 'Recent agent sessions with spend and commits' },
+  { name: 'models', usage: 'models [team]', summary: 'Model mix and what cheaper routing would save' },
+  { name: 'digest', usage: 'digest [team] | digest post [team]', summary: "Preview this week's digest privately; admins can post it" },
+  { name: 'help', usage: 'help', summary: 'This list' },
+  {
+    name: 'admin',
+    usage:
+      'admin team create <name> <#channel> | team add <name> <@user|email>… | team approvers <name> <@user>… | ' +
+      'budget set <team> <amount> | link <@user> <email> | map <workspace|project|key> <id> <team> | ' +
+      'loop <team> <cost_usd> <minutes> | unpriced',
+    summary: 'Connect people, teams, budgets and sources (admins only)',
+    admin: true,
+  },
+];
+
+export const adminUsage = [
+  'admin team create <name> <#channel>',
+  'admin team add <name> <@user|email>…',
+  'admin team approvers <name> <@user>…',
+  'admin budget set <team> <amount>',
+  'admin link <@user> <email>',
+  'admin map <workspace|project|key> <id> <team>',
+  'admin loop <team> <cost_usd> <minutes>',
+  'admin unpriced',
+];
