@@ -10,7 +10,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // config.ts is the only reader of process.env (DESIGN.md section 4)
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through src/config.ts' }],
-      'no-console': ['error', { allow: [] }],
+      'no-console': 'error',
     },
   },
   { files: ['src/config.ts', 'test/**', 'bench/**', 'src/cli/**'], rules: { 'no-restricted-properties': 'off', 'no-console': 'off' } },

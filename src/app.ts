@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { startScheduler, type Scheduler } from './jobs/schedule.js';
 import { outboxJob } from './jobs/outbox-job.js';
 import { registerAispendCommand } from './slack/commands/aispend.js';
+import { adminCommand } from './slack/commands/admin/admin-command.js';
 import { outboxRepo } from './db/repos/outbox-repo.js';
 import { features as allFeatures } from './features.js';
 
@@ -99,11 +100,10 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
   bolt.error(async (err) => {
     logger.error('slack listener failed', { err: err as unknown });
   });
-  registerAispendCommand(
-    bolt,
-    deps,
-    features.flatMap((f) => f.subcommands?.(deps) ?? []),
-  );
+  registerAispendCommand(bolt, deps, [
+    ...features.flatMap((f) => f.subcommands?.(deps) ?? []),
+    adminCommand(features.flatMap((f) => f.adminHandlers?.(deps) ?? [])),
+  ]);
   for (const f of features) f.listeners?.(bolt, deps);
 
   const routes = [healthRoute(), ...features.flatMap((f) => f.routes?.(deps) ?? [])];

@@ -79,8 +79,6 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
 });
 
-type Parsed = z.infer<typeof schema>;
-
 export interface Config {
   slack: {
     botToken?: string;
@@ -154,7 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
       problems.push(`${key} ${issue.message}`);
     }
   }
-  const p = (parsed.success ? parsed.data : {}) as Partial<Parsed>;
   const raw = (k: string) => emptyToUndefined(env[k]) as string | undefined;
   if (opts.requireSlack) {
     if (!raw('SLACK_BOT_TOKEN')) problems.push(`SLACK_BOT_TOKEN is missing: ${WHERE.SLACK_BOT_TOKEN}`);
@@ -215,4 +212,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
 /** A complete config for tests and the demo: no Slack credentials needed. */
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
   return loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', ...overrides } as NodeJS.ProcessEnv);
+}
+
+/** Loads ./.env when present (values already in the environment win). */
+export function loadDotEnv(path = '.env'): boolean {
+  try {
+    process.loadEnvFile(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
 }

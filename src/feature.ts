@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from './deps.js';
 import type { Route } from './http/route.js';
 import type { Subcommand } from './slack/commands/subcommand.js';
+import type { AdminHandler } from './slack/commands/admin/admin-handler.js';
 
 export interface ScheduledJob {
   name: string;
@@ -21,6 +22,8 @@ export interface Feature {
   routes?(deps: Deps): Route[];
   listeners?(app: App, deps: Deps): void;
   subcommands?(deps: Deps): Subcommand[];
+  /** words of `/aispend admin …` (team, budget, link, map, loop, …) */
+  adminHandlers?(deps: Deps): AdminHandler[];
   jobs?(deps: Deps): ScheduledJob[];
   /** called once the app is built (e.g. to push an afterIngest hook) */
   init?(deps: Deps): void;

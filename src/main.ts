@@ -1,14 +1,15 @@
 // Entry: load config, open the database, build and start the app, stop cleanly on SIGTERM/SIGINT.
 import { buildApp, SlackAuthError } from './app.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase, DatabaseTooNewError } from './db/open.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
+  loadDotEnv();
   let config;
   try {
-    config = loadConfig(process.env, { requireSlack: true });
+    config = loadConfig(undefined, { requireSlack: true });
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);

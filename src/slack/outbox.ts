@@ -156,13 +156,9 @@ function resolveThread(deps: Deps, thread: ThreadRef | undefined): string | unde
   return result.ts;
 }
 
-async function findPosted(client: webApi.WebClient, channel: string, row: OutboxRow): Promise<string | undefined> {
-  const res = await client.conversations.history({
-    channel,
-    oldest: String((row.created_at - 60_000) / 1000),
-    include_all_metadata: true,
-    limit: 200,
-  });
+async function findPosted(client: webApi.WebClient, channel: string, row: Pick<OutboxRow, 'dedupe_key'>): Promise<string | undefined> {
+  // the newest 200 messages: a restart follows a crash closely, and clocks may disagree, so no `oldest`
+  const res = await client.conversations.history({ channel, include_all_metadata: true, limit: 200 });
   const hit = (res.messages ?? []).find(
     (m) =>
       (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata?.event_type ===

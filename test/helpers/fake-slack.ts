@@ -108,7 +108,6 @@ export class FakeSlack {
   private failures = new Map<string, Failure>();
   private server?: Server;
   private seq = 0;
-  private clockBase = 1_760_000_000;
   port = 0;
 
   get baseUrl(): string {
@@ -187,7 +186,7 @@ export class FakeSlack {
 
   private nextTs(): string {
     this.seq += 1;
-    return `${this.clockBase + this.seq}.${String(this.seq).padStart(6, '0')}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
   }
 
   private async handle(

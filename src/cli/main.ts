@@ -1,0 +1,60 @@
+// `npx aispend <command>`: admin tasks that need no Slack (ingest tokens, file import, the demo).
+import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
+import { openDatabase } from '../db/open.js';
+import { runTokensCommand } from './tokens.js';
+
+const USAGE = `Usage: npx aispend <command>
+
+  tokens create <name>     make an ingest token; it is printed once, only its hash is stored
+  tokens list              list tokens (names, dates; never the tokens)
+  tokens revoke <name>     revoke a token: requests with it get 401 from then on
+  demo [--out <folder>]    build a demo org offline and write its digests (same as npm run demo)
+
+The database is DATABASE_PATH (default data/aispend.db); .env is read when present.`;
+
+async function main(argv: string[]): Promise<number> {
+  loadDotEnv();
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    console.log(USAGE);
+    return cmd ? 0 : 1;
+  }
+  if (cmd === 'demo') {
+    const { runDemo } = await import('./demo.js');
+    const outIdx = rest.indexOf('--out');
+    const outDir = outIdx >= 0 ? rest[outIdx + 1] : undefined;
+    const result = await runDemo({ outDir, log: (line) => console.log(line) });
+    console.log(`\nDemo digests written to ${result.outDir} (${result.files.length} files).`);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 78;
+    }
+    throw e;
+  }
+  if (cmd === 'tokens') {
+    const db = openDatabase(config.databasePath);
+    try {
+      const out = runTokensCommand(db, rest, Date.now());
+      for (const line of out.lines) (out.ok ? console.log : console.error)(line);
+      return out.ok ? 0 : 2;
+    } finally {
+      db.close();
+    }
+  }
+  console.error(`Unknown command "${cmd}".\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp, SlackAuthError } from '../src/app.js';
+import { fixedClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/open.js';
+import type { Feature } from '../src/feature.js';
+import { defineRoute } from '../src/http/route.js';
+import { silentLogger } from '../src/logger.js';
+import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
+import { tempDbPath } from './helpers/temp-db.js';
+import { startTestApp } from './helpers/test-app.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+function runMain(
+  env: Record<string, string>,
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+      onStderr?.(stderr, child);
+    });
+    child.on('close', (code) => resolve({ code, stderr, stdout }));
+  });
+}
+
+describe('start-up', () => {
+  it('serves /healthz with a database check', async () => {
+    const t = await startTestApp();
+    cleanups.push(() => t.close());
+    const res = await fetch(`${t.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true });
+  });
+
+  it('throws SlackAuthError when Slack rejects the token', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    slack.failNext('auth.test', { error: 'invalid_auth' });
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-bad', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0' } as never,
+      { requireSlack: true },
+    );
+    const db = openDatabase(tmp.path);
+    cleanups.push(() => db.close());
+    await expect(buildApp({ config, db, logger: silentLogger, clock: fixedClock(0), schedule: false })).rejects.toThrow(
+      SlackAuthError,
+    );
+  });
+
+  it('npm start: a rejected token is one readable line and a non-zero exit, no stack trace', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    slack.failNext('auth.test', { error: 'invalid_auth', count: 5 });
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    const r = await runMain({
+      SLACK_BOT_TOKEN: 'xoxb-bad',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      DATABASE_PATH: tmp.path,
+    });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('npm start with no configuration lists every missing variable and points to the demo', async () => {
+    const r = await runMain({});
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('SLACK_BOT_TOKEN is missing');
+    expect(r.stderr).toContain('SLACK_SIGNING_SECRET is missing');
+    expect(r.stderr).toContain('npm run demo');
+  });
+});
+
+describe('shutdown', () => {
+  it('npm start: SIGTERM stops cleanly with exit 0', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    let signalled = false;
+    const r = await runMain(
+      { SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_PATH: tmp.path },
+      (text, child) => {
+        if (!signalled && text.includes('aispend is running')) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('"msg":"stopped"');
+  });
+
+  it('finishes a request in flight, refuses new ones, then stops', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const entered = new Promise<void>((r) => (started = r));
+    const slow: Feature = {
+      name: 'slow',
+      routes: () => [
+        defineRoute({
+          method: 'POST',
+          path: '/slow',
+          auth: 'bearer',
+          handle: async ({ deps }) => {
+            started();
+            await gate;
+            deps.db.prepare("INSERT INTO settings (key, value) VALUES ('slow', 'done')").run();
+            return { body: { accepted: 1, duplicates: 0 } };
+          },
+        }),
+      ],
+    };
+    const t = await startTestApp({ features: [slow] });
+    cleanups.push(() => t.close());
+    const inflight = t.ingest('/slow', {});
+    await entered;
+    const stopping = t.app.stop();
+    // a new request while stopping is refused (503) or cannot connect
+    const late = await fetch(`${t.url}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(late);
+    release();
+    const res = await inflight;
+    expect(res.status).toBe(200);
+    await stopping;
+    expect(t.db.prepare("SELECT value FROM settings WHERE key = 'slow'").get()).toEqual({ value: 'done' });
+  });
+});

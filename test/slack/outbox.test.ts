@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { outboxRepo } from '../../src/db/repos/outbox-repo.js';
+import { backoffMs, drainOutbox, enqueue, sentResult } from '../../src/slack/outbox.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const post = (key: string, channel = 'C0TEAM') => ({
+  key,
+  kind: 'test',
+  payload: { op: 'post' as const, channel, text: `hello ${key}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] },
+});
+
+describe('outbox', () => {
+  it('records once per key and sends once', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    enqueue(deps, post('k1'));
+    enqueue(deps, post('k1'));
+    expect(await drainOutbox(deps)).toBe(1);
+    expect(await drainOutbox(deps)).toBe(0);
+    const msgs = t.slack.messagesIn('C0TEAM');
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]!.metadata).toEqual({ event_type: 'aispend_outbox', event_payload: { key: 'k1' } });
+    expect(sentResult(deps, 'k1')).toEqual({ channel: 'C0TEAM', ts: msgs[0]!.ts });
+  });
+
+  it('retries a failing Slack with backoff until it succeeds, without a second copy', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    enqueue(deps, post('k2'));
+    // the Web API client itself retries twice per attempt: 9 failures = 3 failed outbox attempts
+    t.slack.failNext('chat.postMessage', { count: 9, status: 500 });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect(await drainOutbox(deps)).toBe(0);
+      const row = outboxRepo(deps.db).byKey('k2')!;
+      expect(row.status).toBe('pending');
+      expect(row.attempts).toBe(attempt);
+      expect(row.next_attempt_at).toBe(t.clock.now() + backoffMs(attempt));
+      expect(await drainOutbox(deps)).toBe(0); // not due yet
+      t.clock.advance(backoffMs(attempt));
+    }
+    expect(await drainOutbox(deps)).toBe(1);
+    expect(t.slack.messagesIn('C0TEAM')).toHaveLength(1);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    enqueue(deps, post('k3'));
+    t.slack.failNext('chat.postMessage', { retryAfter: 30 });
+    expect(await drainOutbox(deps)).toBe(0);
+    expect(outboxRepo(deps.db).byKey('k3')!.next_attempt_at).toBe(t.clock.now() + 30_000);
+    t.clock.advance(30_000);
+    expect(await drainOutbox(deps)).toBe(1);
+  });
+
+  it('after a crash mid-send, finds the message already in the channel instead of posting again', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    enqueue(deps, post('k4'));
+    await drainOutbox(deps);
+    // simulate: Slack accepted the post but the process died before recording it
+    deps.db.prepare("UPDATE outbox SET status = 'sending', result = NULL WHERE dedupe_key = 'k4'").run();
+    const slack = t.slack;
+    await t.stopApp();
+    const t2 = await startTestApp({ dbPath: t.dbPath, slack });
+    try {
+      await drainOutbox(t2.app.deps);
+      expect(slack.messagesIn('C0TEAM')).toHaveLength(1);
+      expect(sentResult(t2.app.deps, 'k4')?.ts).toBe(slack.messagesIn('C0TEAM')[0]!.ts);
+      expect(slack.callsOf('conversations.history').length).toBeGreaterThan(0);
+    } finally {
+      await t2.stopApp();
+    }
+  });
+
+  it('after a crash before the send reached Slack, posts it once', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    enqueue(deps, post('k5'));
+    deps.db.prepare("UPDATE outbox SET status = 'sending' WHERE dedupe_key = 'k5'").run();
+    const slack = t.slack;
+    await t.stopApp();
+    const t2 = await startTestApp({ dbPath: t.dbPath, slack });
+    try {
+      await drainOutbox(t2.app.deps);
+      expect(slack.messagesIn('C0TEAM')).toHaveLength(1);
+    } finally {
+      await t2.stopApp();
+    }
+  });
+
+  it('sends thread replies after their parent, DMs through conversations.open, and uploads into a thread', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    deps.db.transaction(() => {
+      enqueue(deps, post('parent'));
+      enqueue(deps, { key: 'reply', kind: 'test', payload: { op: 'post', channel: 'C0TEAM', text: 'in thread', thread: { parentKey: 'parent' } }, after: 'parent' });
+      enqueue(deps, { key: 'dm', kind: 'test', payload: { op: 'dm', user: 'U0OWNER', text: 'psst' } });
+      enqueue(deps, {
+        key: 'chart',
+        kind: 'test',
+        payload: { op: 'upload', channel: 'C0TEAM', thread: { parentKey: 'parent' }, filename: 'c.png', title: 'Chart', content_base64: Buffer.from('PNGDATA').toString('base64') },
+        after: 'parent',
+      });
+      enqueue(deps, { key: 'upd', kind: 'test', payload: { op: 'update', target: { key: 'parent' }, text: 'updated' }, after: 'parent' });
+    })();
+    t.slack.failNext('chat.postMessage', { count: 3, status: 500 }); // the parent fails once: nothing dependent goes out
+    await drainOutbox(deps);
+    expect(t.slack.messagesIn('C0TEAM')).toHaveLength(0);
+    t.clock.advance(backoffMs(1));
+    await drainOutbox(deps);
+    const parent = t.slack.messagesIn('C0TEAM').find((m) => !m.thread_ts)!;
+    expect(parent.text).toBe('updated');
+    expect(t.slack.messagesIn('C0TEAM').find((m) => m.thread_ts)?.thread_ts).toBe(parent.ts);
+    expect(t.slack.messagesIn('DU0OWNER')).toHaveLength(1);
+    const up = [...t.slack.uploads.values()][0]!;
+    expect(up.bytes.toString()).toBe('PNGDATA');
+    expect(up.completed).toMatchObject({ channel_id: 'C0TEAM', thread_ts: parent.ts, title: 'Chart' });
+  });
+
+  it('gives up on messages Slack refuses for good, and logs why', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    enqueue(deps, post('k6', 'C0GONE'));
+    t.slack.failNext('chat.postMessage', { error: 'channel_not_found' });
+    await drainOutbox(deps);
+    expect(outboxRepo(deps.db).byKey('k6')!.status).toBe('dead');
+    expect(t.logs.some((l) => l.includes('channel_not_found'))).toBe(true);
+  });
+});
