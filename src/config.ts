@@ -79,6 +79,9 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
 });
 
+/** every variable the schema reads (.env.example documents each one; a test checks it) */
+export const configKeys = (): string[] => Object.keys(schema.shape);
+
 export interface Config {
   slack: {
     botToken?: string;
