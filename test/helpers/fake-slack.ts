@@ -105,6 +105,8 @@ export class FakeSlack {
   readonly users = new Map<string, FakeSlackUser>();
   readonly botUserId = 'UBOT';
   readonly botId = 'BBOT';
+  /** the WebSocket URL apps.connections.open hands out (Socket Mode tests) */
+  socketUrl?: string;
   private failures = new Map<string, Failure>();
   private server?: Server;
   private seq = 0;
@@ -260,6 +262,8 @@ export class FakeSlack {
         if (a.blocks !== undefined) msg.blocks = a.blocks as unknown[];
         return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };
       }
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'not_allowed_token_type' };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'chat.getPermalink':
