@@ -43,12 +43,6 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  logger.info('aispend is running', {
-    port: app.port,
-    mode: config.slack.socketMode ? 'socket' : 'http',
-    database: config.databasePath,
-  });
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -71,6 +65,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  logger.info('aispend is running', {
+    port: app.port,
+    mode: config.slack.socketMode ? 'socket' : 'http',
+    database: config.databasePath,
+  });
+
 }
 
 main().catch((e: unknown) => {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, SlackAuthError } from '../src/app.js';
 import { fixedClock } from '../src/clock.js';
@@ -7,7 +10,7 @@ import { openDatabase } from '../src/db/open.js';
 import type { Feature } from '../src/feature.js';
 import { defineRoute } from '../src/http/route.js';
 import { silentLogger } from '../src/logger.js';
-import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
+import { startFakeSlack } from './helpers/fake-slack.js';
 import { tempDbPath } from './helpers/temp-db.js';
 import { startTestApp } from './helpers/test-app.js';
 
@@ -56,7 +59,9 @@ describe('start-up', () => {
       { requireSlack: true },
     );
     const db = openDatabase(tmp.path);
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+      db.close();
+    });
     await expect(buildApp({ config, db, logger: silentLogger, clock: fixedClock(0), schedule: false })).rejects.toThrow(
       SlackAuthError,
     );
@@ -92,6 +97,39 @@ describe('start-up', () => {
 });
 
 describe('shutdown', () => {
+  it('npm start: a second signal exits at once while a request is still in flight', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    let stage = 0;
+    let socket: import('node:net').Socket | undefined;
+    cleanups.push(() => {
+      socket?.destroy();
+    });
+    const r = await runMain(
+      { SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_PATH: tmp.path },
+      (text, child) => {
+        if (stage === 0 && text.includes('aispend is running')) {
+          stage = 1;
+          const port = Number(/"port":(\d+)/.exec(text)![1]);
+          const net = require('node:net') as typeof import('node:net');
+          // a request whose body never finishes keeps the server busy
+          socket = net.connect(port, '127.0.0.1', () => {
+            socket!.write('POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+            setTimeout(() => child.kill('SIGTERM'), 200);
+          });
+        } else if (stage === 1 && text.includes('finishing requests in flight')) {
+          stage = 2;
+          child.kill('SIGTERM');
+        }
+      },
+    );
+    expect(stage).toBe(2);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('second signal');
+  });
+
   it('npm start: SIGTERM stops cleanly with exit 0', async () => {
     const slack = await startFakeSlack();
     cleanups.push(() => slack.stop());

@@ -59,7 +59,7 @@ export class FakeSocketMode {
         `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
       );
       this.socket = socket;
-      let pending = Buffer.alloc(0);
+      let pending: Buffer = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         const { texts, rest } = decode(Buffer.concat([pending, chunk]));
         pending = rest;
