@@ -1,0 +1,65 @@
+// POST /ingest/delivery (bearer): generic delivery events. All or nothing: a bad event (or an
+// unknown team name) rejects the batch with the field at fault; each event id is its idempotency key.
+import type { Deps } from '../../deps.js';
+import { deliveryRepo } from '../../db/repos/delivery-repo.js';
+import { orgRepo } from '../../db/repos/org-repo.js';
+import { ValidationError, type FieldIssue } from '../../errors.js';
+import { defineRoute, type Route } from '../../http/route.js';
+import { runAfterIngest } from '../after-ingest.js';
+import { applyGenericEvent } from './generic-events.js';
+import { deliveryBatchSchema, type DeliveryBatch } from './schema.js';
+import { workWriter } from './work-writer.js';
+
+export const GENERIC_DELIVERY_SOURCE = 'generic-delivery';
+
+/** team names → ids; unknown names are errors naming the event's field */
+function resolveTeams(deps: Deps, batch: DeliveryBatch): Map<string, number> {
+  const org = orgRepo(deps.db);
+  const teams = new Map<string, number>();
+  const issues: FieldIssue[] = [];
+  batch.events.forEach((e, i) => {
+    if (e.team === undefined || teams.has(e.team.toLowerCase())) return;
+    const t = org.teamByName(e.team);
+    if (t) teams.set(e.team.toLowerCase(), t.id);
+    else issues.push({ path: `events.${i}.team`, message: `no team named "${e.team}" (create it with /aispend admin team create)` });
+  });
+  if (issues.length > 0) throw new ValidationError(issues);
+  return teams;
+}
+
+export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now: number) {
+  const teams = resolveTeams(deps, batch);
+  const repo = deliveryRepo(deps.db);
+  const org = orgRepo(deps.db);
+  const w = workWriter(deps, now);
+  const counts = deps.db.transaction(() => {
+    let accepted = 0;
+    let duplicates = 0;
+    for (const e of batch.events) {
+      if (!repo.markDelivery(GENERIC_DELIVERY_SOURCE, e.id, now)) {
+        duplicates += 1;
+        continue;
+      }
+      const person = e.user ? org.ensurePersonByEmail(e.user, now) : null;
+      const teamId = e.team !== undefined ? teams.get(e.team.toLowerCase())! : null;
+      applyGenericEvent(w, e, { teamId, person, ts: Date.parse(e.timestamp) });
+      accepted += 1;
+    }
+    return { accepted, duplicates };
+  })();
+  deps.logger.info('delivery events ingested', counts);
+  await runAfterIngest(deps, w.effects());
+  return counts;
+}
+
+export function genericDeliveryRoute(): Route {
+  return defineRoute<DeliveryBatch>({
+    method: 'POST',
+    path: '/ingest/delivery',
+    auth: 'bearer',
+    schema: deliveryBatchSchema,
+    async handle({ deps, body, now }) {
+      return { status: 200, body: await ingestDeliveryEvents(deps, body, now) };
+    },
+  });
+}
