@@ -1,0 +1,27 @@
+import type { Deps } from '../deps.js';
+import type { ScheduledJob } from '../feature.js';
+import { advancePending } from '../budgets/lifecycle.js';
+import { recordPendingMessages } from '../budgets/requests.js';
+import { checkThresholds } from '../budgets/thresholds.js';
+import { drainOutbox } from '../slack/outbox.js';
+
+/**
+ * Every 5 minutes (and once at start): remind and expire pending budget requests, and check every
+ * budgeted team's thresholds as a safety net for the after-ingest hook (spend that arrived while
+ * the bot was down, a budget lowered by an admin, a month that just began).
+ */
+export async function runBudgetJob(deps: Deps, now: number): Promise<void> {
+  recordPendingMessages(deps, now);
+  advancePending(deps, now);
+  await checkThresholds(deps, now);
+  await drainOutbox(deps);
+}
+
+export function budgetJob(deps: Deps): ScheduledJob {
+  return {
+    name: 'budgets',
+    cron: '*/5 * * * *',
+    runOnStart: true,
+    run: (now) => runBudgetJob(deps, now),
+  };
+}

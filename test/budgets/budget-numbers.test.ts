@@ -1,0 +1,60 @@
+// Months follow AISPEND_TIMEZONE: spend, increases and forecasts of "this month" are local.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { budgetStatus, requestContext } from '../../src/budgets/budget-numbers.js';
+import { testConfig } from '../../src/config.js';
+import { budgetRepo } from '../../src/db/repos/budget-repo.js';
+import { orgRepo, type Team } from '../../src/db/repos/org-repo.js';
+import { openTempDb, type TempDb } from '../helpers/temp-db.js';
+import { addSpend, addStory } from './budget-fixtures.js';
+
+let tmp: TempDb;
+let team: Team;
+const config = testConfig({ AISPEND_TIMEZONE: 'America/Los_Angeles' });
+beforeEach(() => {
+  tmp = openTempDb();
+  const org = orgRepo(tmp.db);
+  team = org.createTeam('platform', 'C1', 1);
+  org.setBudget(team.id, 3000);
+  team = org.teamById(team.id)!;
+});
+afterEach(() => tmp.cleanup());
+
+describe('budgetStatus', () => {
+  it('is still November in Los Angeles at 05:00 UTC on December 1st', () => {
+    const now = Date.parse('2026-12-01T05:00:00Z'); // Nov 30, 21:00 PST
+    addSpend(tmp.db, team.id, '2026-11-01', 1000);
+    addSpend(tmp.db, team.id, '2026-11-30', 500);
+    addSpend(tmp.db, team.id, '2026-12-01', 700);
+    budgetRepo(tmp.db).addIncrease({ teamId: team.id, month: '2026-11', amountUsd: 250, requestId: null, now });
+    budgetRepo(tmp.db).addIncrease({ teamId: team.id, month: '2026-12', amountUsd: 999, requestId: null, now });
+    const s = budgetStatus({ db: tmp.db, config }, team, now);
+    expect(s.month).toBe('2026-11');
+    expect(s.period).toMatchObject({ from: '2026-11-01', to: '2026-12-01', startMs: Date.parse('2026-11-01T07:00:00Z'), endMs: Date.parse('2026-12-01T08:00:00Z') });
+    expect(s.spentUsd).toBe(1500);
+    expect(s.budgetUsd).toBe(3250);
+    expect(s.increasesUsd).toBe(250);
+    expect(s.used).toBeCloseTo(1500 / 3250, 10);
+    // 3 hours before the (721-hour, DST) month ends
+    expect(s.forecastUsd).toBeCloseTo((1500 * 721) / 718, 6);
+  });
+
+  it('gives approvers cost per story by local month, with the change against last month', () => {
+    const now = Date.parse('2026-11-16T20:00:00Z');
+    addSpend(tmp.db, team.id, '2026-11-02', 900);
+    for (let i = 0; i < 3; i++) addStory(tmp.db, team.id, Date.parse('2026-11-05T20:00:00Z'));
+    addSpend(tmp.db, team.id, '2026-10-10', 1000);
+    for (let i = 0; i < 4; i++) addStory(tmp.db, team.id, Date.parse('2026-10-10T20:00:00Z'));
+    // Oct 31, 23:30 in Los Angeles is November in UTC: it belongs to October here
+    addStory(tmp.db, team.id, Date.parse('2026-11-01T06:30:00Z'));
+    const c = requestContext({ db: tmp.db, config }, team, now);
+    expect(c.stories).toBe(3);
+    expect(c.costPerStory).toBe(300);
+    expect(c.trend).toEqual([
+      { month: '2026-08', spentUsd: 0, stories: 0, costPerStory: null },
+      { month: '2026-09', spentUsd: 0, stories: 0, costPerStory: null },
+      { month: '2026-10', spentUsd: 1000, stories: 5, costPerStory: 200 },
+    ]);
+    expect(c.costPerStoryChange).toBe(0.5);
+    expect(c.hasDelivery).toBe(true);
+  });
+});
