@@ -1,0 +1,189 @@
+// Loop alerts (loop_alerts) and the reads loop detection needs over agent_sessions (with their owner
+// and alerts). Session aggregates, tool results and closing belong to session-repo; here only the
+// loop-specific flag `expected`.
+import type { Db } from '../open.js';
+import { memoForDb } from '../memo.js';
+import type { AlertStatus, LoopRule } from '../../domain/loop-rules.js';
+
+/** An agent_sessions row with its owner (people row by person_id, else by the session's email). */
+export interface LoopSession {
+  session_id: string;
+  source: string;
+  person_id: number | null;
+  team_id: number | null;
+  email: string | null;
+  repo: string | null;
+  project: string | null;
+  started_at: number;
+  last_activity_at: number;
+  cost_usd: number;
+  commits: number;
+  lines_added: number;
+  lines_removed: number;
+  last_commit_at: number | null;
+  cost_at_last_commit: number;
+  lines_at_last_commit: number;
+  status: 'active' | 'closed';
+  closed_at: number | null;
+  expected: number;
+  owner_person_id: number | null;
+  owner_slack_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+}
+
+export interface LoopAlertRow {
+  id: number;
+  session_id: string;
+  rule: LoopRule;
+  status: AlertStatus;
+  team_id: number | null;
+  fired_at: number;
+  /** when the latest level was sent; button presses set acted_at instead */
+  updated_at: number;
+  level: number;
+  cost_at_alert: number;
+  next_alert_cost: number;
+  reason: string;
+  snoozed_until: number | null;
+  acted_by: string | null;
+  acted_at: number | null;
+}
+
+/** A session in a list, with its alerts as "rule:status:updated_at" joined by commas. */
+export interface SessionListRow extends LoopSession {
+  alerts: string | null;
+}
+
+export interface AlertRuleCount {
+  rule: LoopRule;
+  alerts: number;
+  expected: number;
+}
+
+export interface ExpectedSessionRow {
+  session_id: string;
+  cost_usd: number;
+  started_at: number;
+  last_activity_at: number;
+}
+
+const SESSION_COLUMNS = `s.session_id, s.source, s.person_id, s.team_id, s.email, s.repo, s.project, s.started_at,
+  s.last_activity_at, s.cost_usd, s.commits, s.lines_added, s.lines_removed, s.last_commit_at, s.cost_at_last_commit,
+  s.lines_at_last_commit, s.status, s.closed_at, s.expected,
+  p.id AS owner_person_id, p.slack_user_id AS owner_slack_id, p.name AS owner_name, COALESCE(p.email, s.email) AS owner_email`;
+
+// the owner: the session's person, else a person with the session's email (people.email is NOCASE)
+const OWNER_JOIN = `LEFT JOIN people p ON p.id = COALESCE(s.person_id, (SELECT id FROM people WHERE email = s.email))`;
+
+const ALERTS_OF_SESSION = `(SELECT group_concat(a.rule || ':' || a.status || ':' || a.updated_at, ',')
+  FROM loop_alerts a WHERE a.session_id = s.session_id) AS alerts`;
+
+// an alert still looping: open or snoozed, on an active session, with no commit since it was sent
+const LOOPING = `s.status = 'active' AND EXISTS (SELECT 1 FROM loop_alerts a WHERE a.session_id = s.session_id
+  AND a.status IN ('open', 'snoozed') AND (s.last_commit_at IS NULL OR s.last_commit_at <= a.updated_at))`;
+
+export function loopRepo(db: Db) {
+  return memoForDb(db, 'loop', () => {
+    const s = {
+      session: db.prepare(`SELECT ${SESSION_COLUMNS} FROM agent_sessions s ${OWNER_JOIN} WHERE s.session_id = ?`),
+      activeIds: db.prepare(
+        `SELECT session_id FROM agent_sessions WHERE status = 'active' AND expected = 0 ORDER BY last_activity_at`,
+      ),
+      idleIds: db.prepare(`SELECT session_id FROM agent_sessions WHERE status = 'active' AND last_activity_at < ?`),
+      setExpected: db.prepare(`UPDATE agent_sessions SET expected = 1 WHERE session_id = ?`),
+      alertsOf: db.prepare(`SELECT * FROM loop_alerts WHERE session_id = ? ORDER BY id`),
+      alertById: db.prepare(`SELECT * FROM loop_alerts WHERE id = ?`),
+      insert: db.prepare(
+        `INSERT INTO loop_alerts (session_id, rule, status, team_id, fired_at, updated_at, level, cost_at_alert, next_alert_cost, reason)
+         VALUES (?, ?, 'open', ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (session_id, rule) DO NOTHING`,
+      ),
+      escalate: db.prepare(
+        `UPDATE loop_alerts SET level = ?, status = 'open', snoozed_until = NULL, cost_at_alert = ?, next_alert_cost = ?,
+           reason = ?, updated_at = ? WHERE id = ? AND level = ?`,
+      ),
+      act: db.prepare(`UPDATE loop_alerts SET status = ?, acted_by = ?, acted_at = ?, snoozed_until = ? WHERE id = ?`),
+      expectAll: db.prepare(
+        `UPDATE loop_alerts SET status = 'expected', acted_by = ?, acted_at = ?, snoozed_until = NULL
+         WHERE session_id = ? AND status IN ('open', 'snoozed') RETURNING id`,
+      ),
+      recentTeam: db.prepare(
+        `SELECT ${SESSION_COLUMNS}, ${ALERTS_OF_SESSION} FROM agent_sessions s ${OWNER_JOIN}
+         WHERE s.team_id = ? AND s.last_activity_at >= ? ORDER BY s.last_activity_at DESC LIMIT ?`,
+      ),
+      recentPerson: db.prepare(
+        `SELECT ${SESSION_COLUMNS}, ${ALERTS_OF_SESSION} FROM agent_sessions s ${OWNER_JOIN}
+         WHERE s.person_id = ? AND s.last_activity_at >= ? ORDER BY s.last_activity_at DESC LIMIT ?`,
+      ),
+      loopingTeam: db.prepare(
+        `SELECT ${SESSION_COLUMNS}, ${ALERTS_OF_SESSION} FROM agent_sessions s ${OWNER_JOIN}
+         WHERE s.team_id = ? AND ${LOOPING} ORDER BY s.last_activity_at DESC LIMIT ?`,
+      ),
+      loopingPerson: db.prepare(
+        `SELECT ${SESSION_COLUMNS}, ${ALERTS_OF_SESSION} FROM agent_sessions s ${OWNER_JOIN}
+         WHERE s.person_id = ? AND ${LOOPING} ORDER BY s.last_activity_at DESC LIMIT ?`,
+      ),
+      ruleCounts: db.prepare(
+        `SELECT rule, COUNT(*) AS alerts, COALESCE(SUM(status = 'expected'), 0) AS expected
+         FROM loop_alerts WHERE team_id = ? AND fired_at >= ? GROUP BY rule ORDER BY rule`,
+      ),
+      alertedSessions: db.prepare(
+        `SELECT COUNT(DISTINCT session_id) AS n FROM loop_alerts WHERE team_id = ? AND fired_at >= ?`,
+      ),
+      expectedSessions: db.prepare(
+        `SELECT s.session_id, s.cost_usd, s.started_at, s.last_activity_at FROM agent_sessions s
+         WHERE s.session_id IN (SELECT session_id FROM loop_alerts WHERE team_id = ? AND fired_at >= ? AND status = 'expected')
+         ORDER BY s.started_at`,
+      ),
+    };
+
+    return {
+      session: (id: string) => s.session.get(id) as LoopSession | undefined,
+      /** sessions still to watch: active and not marked expected */
+      activeSessionIds: () => (s.activeIds.all() as Array<{ session_id: string }>).map((r) => r.session_id),
+      idleSessionIds: (lastActivityBefore: number) =>
+        (s.idleIds.all(lastActivityBefore) as Array<{ session_id: string }>).map((r) => r.session_id),
+      markSessionExpected: (id: string) => void s.setExpected.run(id),
+
+      alertsOf: (sessionId: string) => s.alertsOf.all(sessionId) as LoopAlertRow[],
+      alertById: (id: number) => s.alertById.get(id) as LoopAlertRow | undefined,
+      /** false when the session already has an alert for this rule */
+      insertAlert(a: {
+        sessionId: string;
+        rule: LoopRule;
+        teamId: number | null;
+        now: number;
+        costAtAlert: number;
+        nextAlertCost: number;
+        reason: string;
+      }): LoopAlertRow | undefined {
+        const r = s.insert.run(a.sessionId, a.rule, a.teamId, a.now, a.now, a.costAtAlert, a.nextAlertCost, a.reason);
+        if (r.changes !== 1) return undefined;
+        return s.alertById.get(r.lastInsertRowid) as LoopAlertRow;
+      },
+      /** moves an alert from `fromLevel` to the next level; false if another run got there first */
+      escalateAlert(a: { id: number; fromLevel: number; costAtAlert: number; nextAlertCost: number; reason: string; now: number }): boolean {
+        return s.escalate.run(a.fromLevel + 1, a.costAtAlert, a.nextAlertCost, a.reason, a.now, a.id, a.fromLevel).changes === 1;
+      },
+      actOnAlert: (id: number, status: AlertStatus, actedBy: string, at: number, snoozedUntil: number | null) =>
+        void s.act.run(status, actedBy, at, snoozedUntil, id),
+      /** every open or snoozed alert of the session becomes expected; returns their ids */
+      expectSessionAlerts: (sessionId: string, actedBy: string, at: number) =>
+        (s.expectAll.all(actedBy, at, sessionId) as Array<{ id: number }>).map((r) => r.id),
+
+      recentForTeam: (teamId: number, sinceMs: number, limit: number) =>
+        s.recentTeam.all(teamId, sinceMs, limit) as SessionListRow[],
+      recentForPerson: (personId: number, sinceMs: number, limit: number) =>
+        s.recentPerson.all(personId, sinceMs, limit) as SessionListRow[],
+      /** active sessions with an open or snoozed alert and no commit since it was sent */
+      loopingForTeam: (teamId: number, limit: number) => s.loopingTeam.all(teamId, limit) as SessionListRow[],
+      loopingForPerson: (personId: number, limit: number) => s.loopingPerson.all(personId, limit) as SessionListRow[],
+
+      ruleCounts: (teamId: number, sinceMs: number) => s.ruleCounts.all(teamId, sinceMs) as AlertRuleCount[],
+      alertedSessionCount: (teamId: number, sinceMs: number) => (s.alertedSessions.get(teamId, sinceMs) as { n: number }).n,
+      expectedSessions: (teamId: number, sinceMs: number) => s.expectedSessions.all(teamId, sinceMs) as ExpectedSessionRow[],
+    };
+  });
+}
+
+export type LoopRepo = ReturnType<typeof loopRepo>;
