@@ -68,7 +68,7 @@ export interface Waste {
   /** sessions last active in the period that closed with no commit */
   noCommitSessions: number;
   noCommitCostUsd: number;
-  /** sessions that raised a loop alert in the period */
+  /** sessions that raised a loop alert in the period (not those marked expected long tasks) */
   loopSessions: number;
   loopCostUsd: number;
   /** both together, each session counted once */
@@ -221,7 +221,7 @@ function wasteSql(filter: string): string {
   return `
     WITH sess AS (
       SELECT s.session_id, s.cost_usd, (s.status = 'closed' AND s.commits = 0) AS dead_end,
-        EXISTS (SELECT 1 FROM loop_alerts a WHERE a.session_id = s.session_id) AS looped
+        EXISTS (SELECT 1 FROM loop_alerts a WHERE a.session_id = s.session_id AND a.status <> 'expected') AS looped
       FROM agent_sessions s
       WHERE ${filter} AND s.last_activity_at >= ? AND s.last_activity_at < ?
     )
