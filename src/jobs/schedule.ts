@@ -8,6 +8,27 @@ export function isValidCron(expr: string): boolean {
   return cron.validate(expr);
 }
 
+/**
+ * The first instant at or after `fromMs` when `expr` fires in `tz`, searching up to `withinMs` ahead
+ * (node-cron's own matcher, so every syntax it accepts means the same here); undefined if none.
+ */
+export function nextCronRun(expr: string, tz: string, fromMs: number, withinMs = 35 * 86_400_000): number | undefined {
+  const seconds = cron.parse(expr).second;
+  const task = cron.createTask(expr, () => undefined, { timezone: tz });
+  try {
+    const start = Math.floor(fromMs / 60_000) * 60_000;
+    for (let minute = start; minute <= fromMs + withinMs; minute += 60_000) {
+      for (const s of seconds) {
+        const t = minute + s * 1000;
+        if (t >= fromMs && task.match(new Date(t))) return t;
+      }
+    }
+    return undefined;
+  } finally {
+    void task.destroy();
+  }
+}
+
 export interface Scheduler {
   /** waits for running jobs to finish */
   stop(): Promise<void>;

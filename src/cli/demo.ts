@@ -1,0 +1,176 @@
+// `npm run demo`: aispend in one command, with no Slack and no network. A temporary database, a demo
+// org (4 teams), 8 weeks of activity sent through the real ingest routes on a loopback-only server
+// (Claude Code OTLP logs and metrics, GitHub pushes with AI trailers, generic delivery events and usage
+// records), the loop job at the moment a looping session stalls, then the real digest code. Writes
+// <team>.blocks.json, <team>.txt and <team>.png per team and for the whole org.
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fixedClock } from '../clock.js';
+import { loadConfig } from '../config.js';
+import type { Deps } from '../deps.js';
+import { openDatabase } from '../db/open.js';
+import { orgRepo } from '../db/repos/org-repo.js';
+import { createHttpServer } from '../http/server.js';
+import { silentLogger } from '../logger.js';
+import { digestWeeks } from '../domain/digest.js';
+import { digestSummary, digestText } from '../domain/digest-text.js';
+import { deliveryFeature } from '../ingest/delivery-feature.js';
+import { usageFeature } from '../ingest/usage-feature.js';
+import { digestTargets, prepareDigest } from '../jobs/digest-job.js';
+import { runLoopJob } from '../jobs/loop-job.js';
+import { DEMO_ORG_CHANNEL, DEMO_TEAMS, buildScenario } from './demo/scenario.js';
+import { deliveryEvents, githubPushes, otlpLogs, otlpMetrics, usageRecords } from './demo/payloads.js';
+
+export interface DemoOptions {
+  /** where to write the digests; default ./demo-output */
+  outDir?: string;
+  log: (line: string) => void;
+  /** the demo's "now" (tests); default the current time */
+  now?: number;
+}
+
+export interface DemoResult {
+  outDir: string;
+  files: string[];
+}
+
+export const DEMO_TIMEZONE = 'Europe/Berlin';
+
+interface Poster {
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ accepted?: number; duplicates?: number }>;
+}
+
+function poster(baseUrl: string, token: string): Poster {
+  return {
+    async post(path, body, headers = {}) {
+      const res = await fetch(baseUrl + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`demo: ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+      return JSON.parse(text || '{}') as { accepted?: number; duplicates?: number };
+    },
+  };
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'team';
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const now = opts.now ?? Date.now();
+  const log = opts.log;
+  const outDir = resolve(opts.outDir ?? 'demo-output');
+  const tmp = mkdtempSync(join(tmpdir(), 'aispend-demo-'));
+  const githubSecret = randomBytes(20).toString('hex');
+  const ingestToken = randomBytes(24).toString('hex');
+  // only these settings: the demo never reads the environment, Slack tokens or .env
+  const config = loadConfig({
+    DATABASE_PATH: join(tmp, 'aispend-demo.db'),
+    LOG_LEVEL: 'silent',
+    AISPEND_TIMEZONE: DEMO_TIMEZONE,
+    AISPEND_INGEST_TOKEN: ingestToken,
+    AISPEND_ORG_CHANNEL: DEMO_ORG_CHANNEL,
+    GITHUB_WEBHOOK_SECRET: githubSecret,
+  } as NodeJS.ProcessEnv);
+  const db = openDatabase(config.databasePath);
+  const clock = fixedClock(now);
+  const deps: Deps = { db, config, logger: silentLogger, clock, afterIngest: [] };
+  const ingestFeatures = [usageFeature, deliveryFeature];
+  for (const f of ingestFeatures) f.init?.(deps);
+  const http = createHttpServer(
+    deps,
+    ingestFeatures.flatMap((f) => f.routes?.(deps) ?? []),
+  );
+  try {
+    log(`Building a demo org in a temporary database (${tmp}); no Slack, no network.`);
+    // the org: teams with channels and budgets, people on teams
+    const org = orgRepo(db);
+    for (const t of DEMO_TEAMS) {
+      const team = org.createTeam(t.name, t.channel, now);
+      if (t.budgetUsd !== null) org.setBudget(team.id, t.budgetUsd);
+      for (const p of t.people) {
+        const person = org.ensurePersonByEmail(p.email, now, p.name);
+        org.setPersonTeam(person.id, team.id);
+        org.setIdentity('github', p.github, person.id);
+      }
+      if (t.repo) org.setMapping('project', t.repo, team.id);
+    }
+
+    const port = await new Promise<number>((ok, fail) => {
+      http.server.once('error', fail);
+      // loopback only: nothing outside this machine can reach the demo
+      http.server.listen(0, '127.0.0.1', () => {
+        const addr = http.server.address();
+        ok(typeof addr === 'object' && addr ? addr.port : 0);
+      });
+    });
+    const client = poster(`http://127.0.0.1:${port}`, ingestToken);
+
+    const { weeks } = digestWeeks(now, DEMO_TIMEZONE);
+    const scenario = buildScenario({ now, tz: DEMO_TIMEZONE, firstDay: weeks[0]!.from });
+    const totals = { sessions: 0, events: 0, commits: 0, stories: 0, records: 0 };
+    for (const day of scenario.days) {
+      if (day.sessions.length > 0) {
+        await client.post('/v1/logs', otlpLogs(day));
+        const metrics = otlpMetrics(day);
+        if (metrics) await client.post('/v1/metrics', metrics);
+      }
+      for (const push of githubPushes(day)) {
+        const raw = JSON.stringify(push.body);
+        await client.post('/webhooks/github', raw, {
+          'x-github-event': 'push',
+          'x-github-delivery': push.deliveryId || randomUUID(),
+          'x-hub-signature-256': 'sha256=' + createHmac('sha256', githubSecret).update(raw).digest('hex'),
+        });
+      }
+      const stories = deliveryEvents(day);
+      if (stories) await client.post('/ingest/delivery', stories);
+      const usage = usageRecords(day);
+      if (usage) await client.post('/ingest/usage', usage);
+      totals.sessions += day.sessions.length;
+      totals.events += day.sessions.reduce((n, s) => n + s.calls.length + s.tools.length + s.prompts.length, 0);
+      totals.commits += day.sessions.reduce((n, s) => n + s.commits.length, 0) + day.manualCommits.length;
+      totals.stories += day.stories.length;
+      totals.records += day.serviceCalls.length;
+    }
+    log(
+      `Sent ${scenario.days.length} days of activity through the ingest routes: ${totals.sessions} Claude Code sessions ` +
+        `(${totals.events} OTLP events), ${totals.commits} commits (GitHub pushes and Claude Code's commit counter), ` +
+        `${totals.stories} stories done, ${totals.records} API usage records.`,
+    );
+
+    // the loop job, when the looping session has just stalled, and again now (closing idle sessions)
+    await runLoopJob(deps, scenario.looping.checkAt);
+    await runLoopJob(deps, now);
+    const alerts = db.prepare('SELECT COUNT(*) AS n FROM loop_alerts').get() as { n: number };
+    log(`Loop alerts raised: ${alerts.n} (a session by ${scenario.looping.session.person.email} burned money for 2.5 h without a commit).`);
+
+    mkdirSync(outDir, { recursive: true });
+    const files: string[] = [];
+    for (const target of digestTargets(deps)) {
+      const prepared = prepareDigest(deps, target, now);
+      const name = target.kind === 'org' ? 'org' : slug(target.team.name);
+      const write = (file: string, content: string | Buffer) => {
+        const path = join(outDir, file);
+        writeFileSync(path, content);
+        files.push(path);
+      };
+      write(`${name}.blocks.json`, JSON.stringify({ text: prepared.message.text, blocks: prepared.message.blocks }, null, 2) + '\n');
+      write(`${name}.txt`, digestText(prepared.figures));
+      if (prepared.chart) write(`${name}.png`, prepared.chart.png);
+      log(`  ${digestSummary(prepared.figures)}`);
+    }
+    log(`Wrote ${files.length} files to ${outDir}`);
+    log('Paste a .blocks.json into Slack\'s Block Kit Builder (app.slack.com/block-kit-builder) to see the message.');
+    return { outDir, files };
+  } finally {
+    await http.close(1_000);
+    if (db.open) db.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

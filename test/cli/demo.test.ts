@@ -1,0 +1,69 @@
+// `npm run demo`: runs offline through the real ingest routes and digest code, and writes its files.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { pngSize } from '../../src/charts/render.js';
+import { runDemo } from '../../src/cli/demo.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aispend-demo-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run demo', () => {
+  it('builds the demo org, sends it through the ingest routes, and writes every digest', async () => {
+    const urls: string[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      urls.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      return realFetch(input, init);
+    });
+    const lines: string[] = [];
+    let result;
+    try {
+      result = await runDemo({ outDir: join(dir, 'out'), log: (l) => lines.push(l), now: Date.parse('2026-11-23T10:00:00Z') });
+    } finally {
+      spy.mockRestore();
+    }
+
+    // no network: every request went to the demo's own loopback server, through the real routes
+    expect(urls.length).toBeGreaterThan(100);
+    expect(urls.every((u) => u.startsWith('http://127.0.0.1:'))).toBe(true);
+    const paths = new Set(urls.map((u) => new URL(u).pathname));
+    expect([...paths].sort()).toEqual(['/ingest/delivery', '/ingest/usage', '/v1/logs', '/v1/metrics', '/webhooks/github']);
+
+    const names = ['data', 'growth', 'mobile', 'org', 'platform'];
+    const expected = names.flatMap((n) => [`${n}.blocks.json`, `${n}.png`, `${n}.txt`]).sort();
+    expect(result.outDir).toBe(join(dir, 'out'));
+    expect(result.files.map((f) => basename(f)).sort()).toEqual(expected);
+    expect(readdirSync(result.outDir).sort()).toEqual(expected);
+
+    for (const n of names) {
+      const msg = JSON.parse(readFileSync(join(result.outDir, `${n}.blocks.json`), 'utf8')) as { text: string; blocks: Array<{ type: string; text?: { text: string } }> };
+      expect(msg.blocks.length).toBeGreaterThan(5);
+      expect(msg.blocks.length).toBeLessThanOrEqual(50);
+      expect(msg.blocks[0]!.type).toBe('header');
+      expect(msg.blocks[0]!.text!.text).toMatch(/ · AI spend, week of 16–22 Nov 2026$/);
+      expect(msg.text).not.toMatch(/NaN|Infinity|undefined/);
+      expect(pngSize(readFileSync(join(result.outDir, `${n}.png`)))).toEqual({ width: 1600, height: 1000 });
+      const text = readFileSync(join(result.outDir, `${n}.txt`), 'utf8');
+      expect(text).toMatch(/^AI spend digest — /);
+      expect(text).not.toMatch(/NaN|Infinity|undefined/);
+    }
+
+    const platform = readFileSync(join(result.outDir, 'platform.txt'), 'utf8');
+    expect(platform).toMatch(/Spend: {10}\$\d[\d,.]* AI spend, (up|down) \d+% on the week before/);
+    expect(platform).toMatch(/Delivered: {6}\d+ stories delivered, \d+ points/);
+    expect(platform).toMatch(/in 1 session that raised loop alerts/); // the looping session
+    expect(platform).toMatch(/routing these \d+ small-output calls \(\$[\d.,]+\) to claude-sonnet-4-0 would have saved \$[\d.,]+/);
+    expect(platform).toMatch(/November 2026 to date: \$[\d,.]+ of \$700 budget/);
+    expect(readFileSync(join(result.outDir, 'growth.txt'), 'utf8')).toContain('no delivery data connected yet');
+    const org = readFileSync(join(result.outDir, 'org.txt'), 'utf8');
+    expect(org).toMatch(/Unattributed: {3}\$[\d.,]+ \(\d+%\) is not attributed to any team/);
+    expect(org).toContain('  - Platform: $');
+    expect(org).toContain('Week Mon 16 Nov – Sun 22 Nov in Europe/Berlin.');
+
+    expect(lines[0]).toMatch(/^Building a demo org in a temporary database .*; no Slack, no network\.$/);
+    expect(lines.some((l) => /^Loop alerts raised: [1-9]/.test(l))).toBe(true);
+    expect(lines.at(-2)).toBe(`Wrote 15 files to ${result.outDir}`);
+  });
+});
