@@ -132,6 +132,7 @@ export function metricsRepo(db: Db) {
       ),
       // a session belongs to the period of its last activity
       teamWaste: db.prepare(wasteSql('s.team_id = ?')),
+      unattributedWaste: db.prepare(wasteSql('s.team_id IS NULL')),
       orgWaste: db.prepare(wasteSql('1 = 1')),
       personWaste: db.prepare(wasteSql('s.person_id = ?')),
       hasDelivery: db.prepare(
@@ -186,8 +187,9 @@ export function metricsRepo(db: Db) {
         return s.personStories.get(personId, startMs, endMs) as StoriesDone;
       },
       waste(scope: Scope, startMs: number, endMs: number): Waste {
-        const row = (scope === 'org' ? s.orgWaste.get(startMs, endMs) : s.teamWaste.get(scope, startMs, endMs)) as Waste;
-        return row;
+        if (scope === 'org') return s.orgWaste.get(startMs, endMs) as Waste;
+        if (scope === 0) return s.unattributedWaste.get(startMs, endMs) as Waste;
+        return s.teamWaste.get(scope, startMs, endMs) as Waste;
       },
       personWaste(personId: number, startMs: number, endMs: number): Waste {
         return s.personWaste.get(personId, startMs, endMs) as Waste;
