@@ -168,6 +168,23 @@ async function findPosted(client: webApi.WebClient, channel: string, row: Pick<O
   return hit?.ts;
 }
 
+/** an interrupted upload: is a file with this title already in the thread (or channel)? */
+async function findUploaded(
+  client: webApi.WebClient,
+  channel: string,
+  threadTs: string | undefined,
+  title: string,
+): Promise<string | undefined> {
+  const res = threadTs
+    ? await client.conversations.replies({ channel, ts: threadTs, limit: 200 })
+    : await client.conversations.history({ channel, limit: 200 });
+  for (const m of res.messages ?? []) {
+    const file = (m as { files?: Array<{ id?: string; title?: string }> }).files?.find((f) => f.title === title);
+    if (file?.id) return file.id;
+  }
+  return undefined;
+}
+
 async function send(client: webApi.WebClient, deps: Deps, row: OutboxRow): Promise<OutboxResult> {
   const payload = JSON.parse(row.payload) as OutboxPayload;
   const metadata = { event_type: OUTBOX_EVENT_TYPE, event_payload: { key: row.dedupe_key } };
@@ -216,6 +233,10 @@ async function send(client: webApi.WebClient, deps: Deps, row: OutboxRow): Promi
     }
     case 'upload': {
       const thread_ts = resolveThread(deps, payload.thread);
+      if (row.uncertain) {
+        const found = await findUploaded(client, payload.channel, thread_ts, payload.title);
+        if (found) return { channel: payload.channel, file_id: found };
+      }
       const res = (await client.filesUploadV2({
         channel_id: payload.channel,
         thread_ts,

@@ -18,6 +18,8 @@ export interface PostedMessage {
   blocks?: unknown[];
   thread_ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  /** files shared by files.completeUploadExternal */
+  files?: Array<{ id: string; title?: string; name?: string }>;
   user: string;
   bot_id: string;
 }
@@ -325,6 +327,18 @@ export class FakeSlack {
               initial_comment: a.initial_comment as string | undefined,
             };
           }
+        }
+        if (a.channel_id) {
+          // like Slack, sharing the files posts a message (in the thread when thread_ts is given)
+          this.messages.push({
+            channel: String(a.channel_id),
+            ts: this.nextTs(),
+            thread_ts: a.thread_ts as string | undefined,
+            text: a.initial_comment as string | undefined,
+            files: files.map((f) => ({ id: f.id, title: f.title, name: this.uploads.get(f.id)?.filename })),
+            user: this.botUserId,
+            bot_id: this.botId,
+          });
         }
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }

@@ -124,6 +124,33 @@ describe('outbox', () => {
     expect(up.completed).toMatchObject({ channel_id: 'C0TEAM', thread_ts: parent.ts, title: 'Chart' });
   });
 
+  it('after a crash mid-upload, finds the file already in the thread instead of uploading again', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    deps.db.transaction(() => {
+      enqueue(deps, post('p'));
+      enqueue(deps, {
+        key: 'up',
+        kind: 'test',
+        payload: { op: 'upload', channel: 'C0TEAM', thread: { parentKey: 'p' }, filename: 'c.png', title: 'Chart week 47', content_base64: 'AAAA' },
+        after: 'p',
+      });
+    })();
+    await drainOutbox(deps);
+    expect(t.slack.uploads.size).toBe(1);
+    deps.db.prepare("UPDATE outbox SET status = 'sending', result = NULL WHERE dedupe_key = 'up'").run();
+    const slack = t.slack;
+    await t.stopApp();
+    const t2 = await startTestApp({ dbPath: t.dbPath, slack });
+    try {
+      await drainOutbox(t2.app.deps);
+      expect(slack.uploads.size).toBe(1);
+      expect(sentResult(t2.app.deps, 'up')).toMatchObject({ file_id: [...slack.uploads.keys()][0] });
+    } finally {
+      await t2.stopApp();
+    }
+  });
+
   it('gives up on messages Slack refuses for good, and logs why', async () => {
     t = await startTestApp();
     const deps = t.app.deps;
