@@ -1,6 +1,7 @@
 // Numbered migrations, applied in order, each tracked by PRAGMA user_version.
 // To add one: create NNN-name.ts exporting `sql`, append it here. Never edit an applied one.
 import { sql as core } from './001-core.js';
+import { sql as queryIndexes } from './007-query-indexes.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [{ version: 1, name: 'core', sql: core }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'core', sql: core },
+  { version: 7, name: 'query-indexes', sql: queryIndexes },
+];

@@ -41,6 +41,12 @@ export interface SprintRow {
   completedAt: number | null;
 }
 
+export interface StoryDoneRow {
+  doneAt: number;
+  points: number | null;
+  aiAssisted: number;
+}
+
 export interface SessionStats {
   sessions: number;
   costUsd: number;
@@ -133,7 +139,7 @@ export function metricsRepo(db: Db) {
       // a session belongs to the period of its last activity
       teamWaste: db.prepare(wasteSql('s.team_id = ?')),
       unattributedWaste: db.prepare(wasteSql('s.team_id IS NULL')),
-      orgWaste: db.prepare(wasteSql('1 = 1')),
+      orgWaste: db.prepare(ORG_WASTE_SQL),
       personWaste: db.prepare(wasteSql('s.person_id = ?')),
       hasDelivery: db.prepare(
         `SELECT EXISTS (SELECT 1 FROM stories WHERE team_id = ?) OR EXISTS (SELECT 1 FROM commits WHERE team_id = ?) AS v`,
@@ -148,6 +154,15 @@ export function metricsRepo(db: Db) {
         `SELECT COUNT(*) AS sessions, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(commits),0) AS commits,
            COALESCE(SUM(status = 'active'),0) AS active
          FROM agent_sessions WHERE person_id = ? AND last_activity_at >= ? AND last_activity_at < ?`,
+      ),
+      teamStoryRows: db.prepare(
+        `SELECT done_at AS doneAt, points, ai_assisted AS aiAssisted FROM stories WHERE team_id = ? AND done = 1 AND done_at >= ? AND done_at < ?`,
+      ),
+      unattributedStoryRows: db.prepare(
+        `SELECT done_at AS doneAt, points, ai_assisted AS aiAssisted FROM stories WHERE team_id IS NULL AND done = 1 AND done_at >= ? AND done_at < ?`,
+      ),
+      orgStoryRows: db.prepare(
+        `SELECT done_at AS doneAt, points, ai_assisted AS aiAssisted FROM stories WHERE done = 1 AND done_at >= ? AND done_at < ?`,
       ),
       personOpenAlerts: db.prepare(openAlertsSql('s.person_id = ?')),
       teamOpenAlerts: db.prepare(openAlertsSql('a.team_id = ?')),
@@ -187,12 +202,18 @@ export function metricsRepo(db: Db) {
         return s.personStories.get(personId, startMs, endMs) as StoriesDone;
       },
       waste(scope: Scope, startMs: number, endMs: number): Waste {
-        if (scope === 'org') return s.orgWaste.get(startMs, endMs) as Waste;
+        if (scope === 'org') return s.orgWaste.get({ start: startMs, end: endMs }) as Waste;
         if (scope === 0) return s.unattributedWaste.get(startMs, endMs) as Waste;
         return s.teamWaste.get(scope, startMs, endMs) as Waste;
       },
       personWaste(personId: number, startMs: number, endMs: number): Waste {
         return s.personWaste.get(personId, startMs, endMs) as Waste;
+      },
+      /** each story done in [startMs, endMs): one read that callers split into several periods (summary trend) */
+      storiesDoneRows(scope: Scope, startMs: number, endMs: number): StoryDoneRow[] {
+        if (scope === 'org') return s.orgStoryRows.all(startMs, endMs) as StoryDoneRow[];
+        if (scope === 0) return s.unattributedStoryRows.all(startMs, endMs) as StoryDoneRow[];
+        return s.teamStoryRows.all(scope, startMs, endMs) as StoryDoneRow[];
       },
       /** the team's latest sprints or cycles that have started by `nowMs`, newest first */
       sprintsStarted(teamId: number, nowMs: number, limit = 2): SprintRow[] {
@@ -235,6 +256,24 @@ function wasteSql(filter: string): string {
       COALESCE(SUM(CASE WHEN dead_end OR looped THEN cost_usd ELSE 0 END), 0) AS totalCostUsd
     FROM sess`;
 }
+
+// The same figures as wasteSql over every session, in a form that stays fast on a year of sessions:
+// dead ends summed from the covering index sessions_status_activity (migration 007), looping
+// sessions found from the (few) alerts rather than probed once per session.
+const ORG_WASTE_SQL = `
+  WITH dead AS (
+    SELECT COALESCE(SUM(cost_usd > 0), 0) AS n, COALESCE(SUM(cost_usd), 0) AS cost FROM agent_sessions
+    WHERE status = 'closed' AND commits = 0 AND last_activity_at >= @start AND last_activity_at < @end
+  ), looped AS (
+    SELECT s.cost_usd, (s.status = 'closed' AND s.commits = 0) AS dead_end FROM agent_sessions s
+    WHERE s.session_id IN (SELECT session_id FROM loop_alerts WHERE status <> 'expected')
+      AND s.last_activity_at >= @start AND s.last_activity_at < @end
+  )
+  SELECT dead.n AS noCommitSessions, dead.cost AS noCommitCostUsd,
+    (SELECT COUNT(*) FROM looped) AS loopSessions,
+    (SELECT COALESCE(SUM(cost_usd), 0) FROM looped) AS loopCostUsd,
+    dead.cost + (SELECT COALESCE(SUM(cost_usd), 0) FROM looped WHERE NOT dead_end) AS totalCostUsd
+  FROM dead`;
 
 function openAlertsSql(filter: string): string {
   return `

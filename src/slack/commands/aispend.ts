@@ -3,16 +3,30 @@ import type { App } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { isAppError } from '../../errors.js';
+import { orgRepo } from '../../db/repos/org-repo.js';
 import { helpBlocks } from '../blocks/help.js';
 import { catalog } from './catalog.js';
 import { didYouMean, tokenize } from './parse.js';
 import type { CommandContext, SlackMessage, Subcommand } from './subcommand.js';
 
+/** `/aispend platform` or `/aispend month` most likely meant a summary */
+function summaryGuess(deps: Deps, word: string): string | undefined {
+  const w = word.toLowerCase();
+  if (['week', 'month', 'sprint'].includes(w)) return `summary ${w}`;
+  const team = /^[A-Za-z0-9_-]{1,40}$/.test(word) ? orgRepo(deps.db).teamByName(word) : undefined;
+  return team ? `summary ${team.name}` : undefined;
+}
+
 export function registerAispendCommand(app: App, deps: Deps, subcommands: Subcommand[]): void {
   const table = new Map(subcommands.map((s) => [s.name, s]));
   table.set('help', {
     name: 'help',
-    run: async (ctx) => helpBlocks({ isAdmin: ctx.isAdmin }),
+    run: async (ctx) => {
+      const topic = ctx.args[0]?.toLowerCase();
+      if (!topic || catalog.some((c) => c.name === topic)) return helpBlocks({ isAdmin: ctx.isAdmin, topic });
+      const guess = didYouMean(topic, catalog.map((c) => c.name));
+      return helpBlocks({ isAdmin: ctx.isAdmin, unknown: topic, suggestion: guess ? `help ${guess}` : undefined });
+    },
   });
 
   app.command('/aispend', async ({ command, ack, respond, client }) => {
@@ -27,7 +41,7 @@ export function registerAispendCommand(app: App, deps: Deps, subcommands: Subcom
     const sub = table.get(name);
     if (!sub) {
       const known = catalog.map((c) => c.name);
-      await send(helpBlocks({ unknown: words[0], suggestion: didYouMean(name, known), isAdmin }));
+      await send(helpBlocks({ unknown: words[0], suggestion: didYouMean(name, known) ?? summaryGuess(deps, words[0]!), isAdmin }));
       return;
     }
     const ctx: CommandContext = {

@@ -15,6 +15,23 @@ export function parseChannelMention(word: string): string | undefined {
   return m?.[1];
 }
 
+/** a user given as a mention or as a bare member ID (U…/W…), e.g. when mentions are not escaped */
+export function parseUserRef(word: string): string | undefined {
+  const w = word.trim();
+  return parseUserMention(w) ?? (/^[UW][A-Z0-9]{6,}$/.test(w) ? w : undefined);
+}
+
+/** a channel given as a mention or as a bare channel ID (C…/G…) */
+export function parseChannelRef(word: string): string | undefined {
+  const w = word.trim();
+  return parseChannelMention(w) ?? (/^[CG][A-Z0-9]{6,}$/.test(w) ? w : undefined);
+}
+
+/** `@name` / `#name` typed as plain text: Slack sends IDs only when the command escapes mentions */
+export function isUnescapedMention(word: string): boolean {
+  return /^[@#][^\s<>]+$/.test(word.trim());
+}
+
 const EMAIL = /^[^\s@<>|]+@[^\s@<>|]+\.[^\s@<>|]+$/;
 
 export function parseEmail(word: string): string | undefined {

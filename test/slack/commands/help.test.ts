@@ -15,7 +15,8 @@ describe('/aispend help end to end', () => {
   it('answers /aispend alone with the usage of every subcommand, privately', async () => {
     const body = await t.command('');
     expect(body.response_type).toBe('ephemeral');
-    const text = JSON.stringify(body.blocks);
+    // usage placeholders are escaped for Slack mrkdwn (&lt;amount&gt;)
+    const text = JSON.stringify(body.blocks).replace(/&lt;/g, '<').replace(/&gt;/g, '>');
     for (const c of catalog) expect(text).toContain(`/aispend ${c.usage.split(' | ')[0]}`);
   });
 
