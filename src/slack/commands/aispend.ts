@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js';
 import { isAppError } from '../../errors.js';
 import { orgRepo } from '../../db/repos/org-repo.js';
 import { helpBlocks } from '../blocks/help.js';
+import { escapeMrkdwn } from '../blocks/format.js';
 import { catalog } from './catalog.js';
 import { didYouMean, tokenize } from './parse.js';
 import type { CommandContext, SlackMessage, Subcommand } from './subcommand.js';
@@ -61,7 +62,7 @@ export function registerAispendCommand(app: App, deps: Deps, subcommands: Subcom
       if (answer) await send(answer);
     } catch (e) {
       if (isAppError(e) && e.status < 500) {
-        await send({ text: e.message, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${e.message}` } }] });
+        await send({ text: e.message, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escapeMrkdwn(e.message)}` } }] });
         return;
       }
       const ref = randomUUID().slice(0, 8);

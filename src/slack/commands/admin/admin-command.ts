@@ -2,11 +2,12 @@
 import { UserFacingError } from '../../../errors.js';
 import { adminUsage } from '../catalog.js';
 import { didYouMean } from '../parse.js';
+import { escapeMrkdwn } from '../../blocks/format.js';
 import type { Subcommand } from '../subcommand.js';
 import type { AdminHandler } from './admin-handler.js';
 
 export function adminUsageMessage(intro: string) {
-  const text = `${intro}\n${adminUsage.map((u) => `\`/aispend ${u}\``).join('\n')}`;
+  const text = `${intro}\n${adminUsage.map((u) => `\`/aispend ${escapeMrkdwn(u)}\``).join('\n')}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
@@ -26,7 +27,7 @@ export function adminCommand(handlers: AdminHandler[]): Subcommand {
       if (!handler) {
         const guess = word ? didYouMean(word, [...table.keys()]) : undefined;
         const intro = word
-          ? `I don't know \`admin ${word.slice(0, 30)}\`.` + (guess ? ` Did you mean \`admin ${guess}\`?` : '')
+          ? `I don't know \`admin ${escapeMrkdwn(word.slice(0, 30))}\`.` + (guess ? ` Did you mean \`admin ${guess}\`?` : '')
           : 'Admin commands:';
         return adminUsageMessage(intro);
       }

@@ -113,7 +113,7 @@ export function adminLoopHandler(deps: Deps): AdminHandler {
     word: 'loop',
     async run(ctx, args) {
       const now = deps.clock.now();
-      if (args.length === 0) return { text: USAGE, blocks: [section(USAGE)] };
+      if (args.length === 0) return { text: USAGE, blocks: [section(escapeMrkdwn(USAGE))] };
       const team = findTeam(deps, args[0]!);
       if (args.length === 1) return thresholdsReport(deps, team, now);
 
