@@ -203,11 +203,32 @@ describe('admin link', () => {
     const before = counts();
     const missing = await admin('link <@U0BO>');
     expect(missing.text).toBe(
-      'Give the email their AI usage is reported under. Nothing was changed. Example: `/aispend admin link @ana ana@example.com`',
+      'Give the email their AI usage is reported under (or a tracker identity such as `jira:<accountId>`). Nothing was changed. Example: `/aispend admin link @ana ana@example.com`',
     );
     const bad = await admin('link @bo bo@example.com');
     expect(bad.text).toContain('`@bo` is not what I expected: give one Slack user and one email. The mention arrived as plain text');
     expect(counts()).toEqual(before);
+  });
+});
+
+describe('admin link to a tracker identity', () => {
+  it('gives a Jira accountId seen without an email, and its stories, to the Slack user', async () => {
+    const org = orgRepo(t.db);
+    const placeholder = org.ensurePersonByIdentity('jira', '712020:abc', NOW, { name: 'Dee (Jira)' });
+    t.db
+      .prepare(
+        `INSERT INTO stories (source, external_id, key, title, points, done, done_at, person_id, updated_at)
+         VALUES ('jira', '90001', 'PROJ-9', 'A story', 3, 1, ?, ?, ?)`,
+      )
+      .run(NOW, placeholder.id, NOW);
+    const body = await admin('link <@U0DEE|dee> jira:712020:abc');
+    expect(body.text).toBe('Linked <@U0DEE> to jira:712020:abc: work recorded under it is theirs.');
+    expect(blockText(body)).toContain('Stories, commits and pull requests already recorded under it moved to them.');
+    const dee = org.personBySlack('U0DEE')!;
+    expect(dee.email).toBe('dee@example.com');
+    expect(org.personByIdentity('jira', '712020:abc')!.id).toBe(dee.id);
+    expect(t.db.prepare("SELECT person_id FROM stories WHERE key = 'PROJ-9'").get()).toEqual({ person_id: dee.id });
+    expect(JSON.parse(audit().at(-1)!.details!)).toMatchObject({ identity: 'jira:712020:abc', moved_from: placeholder.id });
   });
 });
 
