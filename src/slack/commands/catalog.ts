@@ -20,7 +20,7 @@ export const catalog: CatalogEntry[] = [
     usage:
       'admin team create <name> <#channel> | team add <name> <@user|email>… | team remove <name> <@user|email>… | ' +
       'team approvers <name> <@user>…|none | team channel <name> <#channel> | team approvals-channel <name> <#channel>|none | team list | ' +
-      'budget set <team> <amount> | link <@user> <email> | map <workspace|project|key> <id> <team> | ' +
+      'budget set <team> <amount> | link <@user> <email|jira:<accountId>> | map <workspace|project|key> <id> <team> | ' +
       'loop <team> [<cost_usd> <minutes>|default] | unpriced',
     summary: 'Connect people, teams, budgets and sources (admins only)',
     admin: true,
@@ -36,7 +36,7 @@ export const adminUsage = [
   'admin team approvals-channel <name> <#channel>|none',
   'admin team list',
   'admin budget set <team> <amount>',
-  'admin link <@user> <email>',
+  'admin link <@user> <email|jira:<accountId>|linear:<id>|github:<login>>',
   'admin map <workspace|project|key> <id> <team>',
   'admin map list',
   'admin loop <team> [<cost_usd> <minutes>|default]',
