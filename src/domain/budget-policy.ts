@@ -1,7 +1,7 @@
 // Budget rules, without I/O: the month's effective budget, which threshold alert is due, what a
 // valid increase request is, when a pending request is reminded or expires, and what an approver's
 // thread reply means.
-import { parseAmount } from '../slack/commands/parse.js';
+import { parseAmount } from './amounts.js';
 
 /** alert levels, in percent of the month's effective budget */
 export const THRESHOLDS = [50, 80, 100] as const;
