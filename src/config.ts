@@ -57,6 +57,8 @@ const schema = z.object({
   AISPEND_ORG_CHANNEL: optionalString,
   DIGEST_CRON: str('0 9 * * 1').refine(isValidCron, { error: 'must be a cron expression such as "0 9 * * 1"' }),
   POLL_CRON: str('7 * * * *').refine(isValidCron, { error: 'must be a cron expression such as "7 * * * *"' }),
+  POLL_LOOKBACK_DAYS: num(2, { int: true, min: 1 }),
+  POLL_BACKFILL_DAYS: num(7, { int: true, min: 1 }),
   LOOP_MIN_COST_USD: num(10, { min: 0 }),
   LOOP_MIN_MINUTES: num(30, { min: 1 }),
   LOOP_REPEAT_FAILURES: num(5, { int: true, min: 2 }),
@@ -98,6 +100,10 @@ export interface Config {
   orgChannel?: string;
   digestCron: string;
   pollCron: string;
+  /** provider pollers re-fetch this many days each run (late corrections replace earlier values) */
+  pollLookbackDays: number;
+  /** how far back the first poll reaches */
+  pollBackfillDays: number;
   loop: {
     minCostUsd: number;
     minMinutes: number;
@@ -185,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
     orgChannel: d.AISPEND_ORG_CHANNEL,
     digestCron: d.DIGEST_CRON,
     pollCron: d.POLL_CRON,
+    pollLookbackDays: d.POLL_LOOKBACK_DAYS,
+    pollBackfillDays: d.POLL_BACKFILL_DAYS,
     loop: {
       minCostUsd: d.LOOP_MIN_COST_USD,
       minMinutes: d.LOOP_MIN_MINUTES,

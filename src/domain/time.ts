@@ -101,9 +101,19 @@ export function weekdayOf(day: string): number {
   return (new Date(Date.UTC(year, month - 1, d)).getUTCDay() + 6) % 7;
 }
 
+// Local midnights are asked for again and again (every ingest batch's reconciliation, every period
+// of every query) and each costs two Intl lookups: remember them (pure, so safe to cache).
+const midnightCache = new Map<string, number>();
+
 export function dayStartInstant(day: string, tz: string): number {
+  const key = `${tz}|${day}`;
+  const hit = midnightCache.get(key);
+  if (hit !== undefined) return hit;
   const { year, month, day: d } = parseDay(day);
-  return localTimeToInstant(year, month, d, tz);
+  const t = localTimeToInstant(year, month, d, tz);
+  if (midnightCache.size > 50_000) midnightCache.clear();
+  midnightCache.set(key, t);
+  return t;
 }
 
 /** Monday (local) of the week that contains `ms` */

@@ -1,0 +1,121 @@
+// billing_buckets: what provider admin APIs report (usage reports, cost reports, Claude Code analytics).
+// Kept apart from usage_records; bills enter totals only through 'billing_gap' / 'analytics_gap' rows.
+// A bucket is replaced whole when it is fetched again, so late corrections (and groups that vanish
+// from a corrected bucket) replace what was stored.
+import type { Db } from '../open.js';
+import { memoForDb } from '../memo.js';
+
+export interface BillingBucketInput {
+  source: string;
+  bucketStart: number;
+  bucketEnd: number;
+  /** canonical text of the grouping dimensions: unique within (source, bucketStart) */
+  dims: string;
+  provider: string;
+  model: string | null;
+  workspaceId?: string | null;
+  project?: string | null;
+  apiKeyId?: string | null;
+  email?: string | null;
+  teamId: number | null;
+  personId?: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  requests: number;
+  costUsd: number;
+  costSource: 'reported' | 'computed' | 'unpriced';
+  /** JSON of what else the source said (Claude Code core metrics, line item, …) */
+  extra?: string | null;
+}
+
+export interface BillingBucket {
+  source: string;
+  bucket_start: number;
+  bucket_end: number;
+  dims: string;
+  provider: string;
+  model: string | null;
+  workspace_id: string | null;
+  project: string | null;
+  api_key_id: string | null;
+  email: string | null;
+  team_id: number | null;
+  person_id: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  requests: number;
+  cost_usd: number;
+  cost_source: string;
+  extra: string | null;
+  updated_at: number;
+}
+
+export function billingRepo(db: Db) {
+  return memoForDb(db, 'billing', () => {
+    const s = {
+      clear: db.prepare('DELETE FROM billing_buckets WHERE source = ? AND bucket_start = ?'),
+      upsert: db.prepare(
+        `INSERT INTO billing_buckets (source, bucket_start, bucket_end, dims, provider, model, workspace_id, project, api_key_id,
+           email, team_id, person_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, requests, cost_usd,
+           cost_source, extra, updated_at)
+         VALUES (@source, @bucketStart, @bucketEnd, @dims, @provider, @model, @workspaceId, @project, @apiKeyId, @email, @teamId,
+           @personId, @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @requests, @costUsd, @costSource, @extra, @now)
+         ON CONFLICT (source, bucket_start, dims) DO UPDATE SET
+           bucket_end = excluded.bucket_end, provider = excluded.provider, model = excluded.model,
+           workspace_id = excluded.workspace_id, project = excluded.project, api_key_id = excluded.api_key_id,
+           email = excluded.email, team_id = excluded.team_id, person_id = excluded.person_id,
+           input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+           cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
+           requests = excluded.requests, cost_usd = excluded.cost_usd, cost_source = excluded.cost_source,
+           extra = excluded.extra, updated_at = excluded.updated_at`,
+      ),
+      byTeam: db.prepare(
+        `SELECT COALESCE(team_id, 0) AS team, SUM(cost_usd) AS cost FROM billing_buckets
+         WHERE source = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY COALESCE(team_id, 0)`,
+      ),
+      any: db.prepare('SELECT 1 FROM billing_buckets WHERE source = ? AND bucket_start >= ? AND bucket_start < ? LIMIT 1'),
+      byPerson: db.prepare(
+        `SELECT person_id, SUM(cost_usd) AS cost FROM billing_buckets
+         WHERE source = ? AND bucket_start >= ? AND bucket_start < ? AND person_id IS NOT NULL GROUP BY person_id`,
+      ),
+      rows: db.prepare(
+        'SELECT * FROM billing_buckets WHERE source = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start, dims',
+      ),
+    };
+    return {
+      /** drops a bucket's rows before its fresh copy is written */
+      clearBucket: (source: string, bucketStart: number) => void s.clear.run(source, bucketStart),
+      upsert: (b: BillingBucketInput, now: number) =>
+        void s.upsert.run({
+          workspaceId: null,
+          project: null,
+          apiKeyId: null,
+          email: null,
+          personId: null,
+          extra: null,
+          ...b,
+          now,
+        }),
+      /** billed cost by team (0 = unattributed) of buckets starting in [from, to) */
+      billedByTeam(source: string, from: number, to: number): Map<number, number> {
+        const out = new Map<number, number>();
+        for (const r of s.byTeam.all(source, from, to) as Array<{ team: number; cost: number }>) out.set(r.team, r.cost);
+        return out;
+      },
+      hasAny: (source: string, from: number, to: number): boolean => s.any.get(source, from, to) !== undefined,
+      /** cost by person of buckets starting in [from, to) (rows with a known person only) */
+      costByPerson(source: string, from: number, to: number): Map<number, number> {
+        const out = new Map<number, number>();
+        for (const r of s.byPerson.all(source, from, to) as Array<{ person_id: number; cost: number }>) out.set(r.person_id, r.cost);
+        return out;
+      },
+      rows: (source: string, from: number, to: number) => s.rows.all(source, from, to) as BillingBucket[],
+    };
+  });
+}
+
+export type BillingRepo = ReturnType<typeof billingRepo>;

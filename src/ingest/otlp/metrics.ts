@@ -1,0 +1,155 @@
+// Claude Code metrics → usage rows (cost.usage, token.usage) and session counters (commits, pull
+// requests, lines, active time). Delta points are summed, each keyed by its series and time window so
+// a replayed export adds nothing; cumulative points add only their increase over the last value seen.
+import { usageRepo } from '../../db/repos/usage-repo.js';
+import { SOURCE, UNKNOWN_MODEL, cumulativeIncrease, metricRowCounted } from '../../domain/counting.js';
+import type { UsageBatch } from '../usage/usage-batch.js';
+import { canonical, hashKey, nanos, nanosToMs, str, toAttrs, type Attrs } from './any-value.js';
+import { CLAUDE_CODE_PROVIDER, METRICS, TOKEN_TYPES, identity, type MetricKind } from './claude-code.js';
+import type { ExportMetrics, Metric, NumberPoint } from './otlp-schema.js';
+import { Rejections } from './rejections.js';
+
+const DELTA = 1;
+const CUMULATIVE = 2;
+
+function temporalityOf(v: number | string | null | undefined): number {
+  if (typeof v === 'number') return v;
+  if (v === 'AGGREGATION_TEMPORALITY_DELTA') return DELTA;
+  if (v === 'AGGREGATION_TEMPORALITY_CUMULATIVE') return CUMULATIVE;
+  return 0;
+}
+
+function pointValue(p: NumberPoint): number {
+  const raw = p.asDouble ?? p.asInt;
+  if (raw === null || raw === undefined) return NaN;
+  return typeof raw === 'number' ? raw : Number(raw);
+}
+
+function pointCount(m: Metric): number {
+  const kinds = [m.gauge, m.histogram, m.exponentialHistogram, m.summary];
+  return kinds.reduce((n, k) => n + (k?.dataPoints?.length ?? 0), 0);
+}
+
+interface Scope {
+  resource: Attrs;
+  resourceKey: string;
+  scopeName: string;
+}
+
+export function ingestMetrics(batch: UsageBatch, body: ExportMetrics): Rejections {
+  const rejected = new Rejections();
+  const usage = usageRepo(batch.db);
+  for (const rm of body.resourceMetrics ?? []) {
+    const resource = toAttrs(rm.resource?.attributes);
+    const resourceKey = canonical(resource);
+    for (const sm of rm.scopeMetrics ?? []) {
+      const scope: Scope = { resource, resourceKey, scopeName: sm.scope?.name ?? '' };
+      for (const metric of sm.metrics ?? []) {
+        const kind = METRICS[metric.name];
+        if (!kind || kind === 'unused') continue;
+        if (!metric.sum) {
+          rejected.add(pointCount(metric), `${metric.name} is not a sum (only sums are read)`);
+          continue;
+        }
+        const temporality = temporalityOf(metric.sum.aggregationTemporality);
+        const points = metric.sum.dataPoints ?? [];
+        if (temporality !== DELTA && temporality !== CUMULATIVE) {
+          rejected.add(points.length, `${metric.name} has no aggregationTemporality (1 delta or 2 cumulative)`);
+          continue;
+        }
+        for (const p of points) ingestPoint(batch, usage, scope, metric.name, kind, temporality, p, rejected);
+      }
+    }
+  }
+  return rejected;
+}
+
+function ingestPoint(
+  batch: UsageBatch,
+  usage: ReturnType<typeof usageRepo>,
+  scope: Scope,
+  name: string,
+  kind: MetricKind,
+  temporality: number,
+  p: NumberPoint,
+  rejected: Rejections,
+): void {
+  const value = pointValue(p);
+  if (!Number.isFinite(value) || value < 0) return rejected.add(1, `${name} has a point without a usable value`);
+  const timeNs = nanos(p.timeUnixNano);
+  if (timeNs === undefined) return rejected.add(1, `${name} has a point without timeUnixNano`);
+  const startNs = nanos(p.startTimeUnixNano) ?? 0n;
+  const pointAttrs = toAttrs(p.attributes);
+  const attrs = toAttrs(p.attributes, Object.assign(Object.create(null) as Attrs, scope.resource));
+  let tokenField: (typeof TOKEN_TYPES)[string] | undefined;
+  let linesField: 'linesAdded' | 'linesRemoved' | undefined;
+  if (kind === 'tokens') {
+    tokenField = TOKEN_TYPES[str(attrs['type']) ?? ''];
+    if (!tokenField) return rejected.add(1, `${name} has a point with an unknown type`);
+  } else if (kind === 'lines') {
+    const t = str(attrs['type']);
+    linesField = t === 'added' ? 'linesAdded' : t === 'removed' ? 'linesRemoved' : undefined;
+    if (!linesField) return rejected.add(1, `${name} has a point with an unknown type`);
+  }
+
+  const seriesKey = hashKey(scope.resourceKey, scope.scopeName, name, canonical(pointAttrs));
+  let increase = value;
+  if (temporality === CUMULATIVE) {
+    const step = cumulativeIncrease(usage.seriesState(seriesKey), { startNs, timeNs, value });
+    if (step.next) usage.saveSeries(seriesKey, step.next);
+    increase = step.increase;
+  }
+  if (increase <= 0) return;
+  const key = hashKey('m', seriesKey, startNs, timeNs);
+  const ts = nanosToMs(timeNs);
+  const who = identity(attrs);
+  const attribution = batch.attribute({ email: who.email, accountUuid: who.accountUuid, team: who.team });
+  const session = who.sessionId
+    ? batch.session({
+        sessionId: who.sessionId,
+        source: who.service,
+        at: ts,
+        attribution,
+        email: who.email,
+        accountUuid: who.accountUuid,
+      })
+    : undefined;
+
+  if (kind === 'cost' || kind === 'tokens') {
+    const tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    if (tokenField) tokens[tokenField] = Math.round(increase);
+    batch.addUsage({
+      idemKey: `otlp:m:${key}`,
+      source: SOURCE.otlpMetric,
+      ts,
+      day: batch.day(ts),
+      provider: CLAUDE_CODE_PROVIDER,
+      model: str(attrs['model']) ?? UNKNOWN_MODEL,
+      personId: attribution.personId,
+      teamId: attribution.teamId,
+      sessionId: who.sessionId ?? null,
+      inputTokens: tokens.input,
+      outputTokens: tokens.output,
+      cacheReadTokens: tokens.cacheRead,
+      cacheWriteTokens: tokens.cacheWrite,
+      requests: 0,
+      costUsd: kind === 'cost' ? increase : 0,
+      // the cost of token rows is carried by the sibling cost.usage series
+      costSource: 'reported',
+      counted: metricRowCounted(session?.hasEvents ?? false),
+      fitAltCostUsd: null,
+    });
+    return;
+  }
+  if (!who.sessionId || kind === 'session') return;
+  // delta counters have no row of their own: claim the point's key once
+  if (temporality === DELTA && !batch.claimOnce(SOURCE.otlpMetric, key)) return;
+  const c = batch.activity(who.sessionId, ts);
+  const n = Math.round(increase);
+  if (kind === 'commits') {
+    c.commits += n;
+    if (ts > c.lastCommitAt) c.lastCommitAt = ts;
+  } else if (kind === 'pull_requests') c.pullRequests += n;
+  else if (kind === 'lines' && linesField) c[linesField] += n;
+  else if (kind === 'active_time') c.activeSeconds += increase;
+}

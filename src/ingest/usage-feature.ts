@@ -1,0 +1,55 @@
+// Usage ingest: Claude Code OTLP telemetry (POST /v1/metrics, /v1/logs), generic usage records
+// (POST /ingest/usage) and the provider admin API pollers (hourly by default, each enabled by its key).
+import type { Feature, ScheduledJob } from '../feature.js';
+import { orgRepo } from '../db/repos/org-repo.js';
+import { sessionRepo } from '../db/repos/session-repo.js';
+import { SOURCE } from '../domain/counting.js';
+import { pollProviders, enabledPollers } from '../providers/pollers.js';
+import { otlpRoutes } from './otlp/otlp-routes.js';
+import { usageRoute } from './usage/usage-route.js';
+
+const ROLLUP_TZ = 'rollup_timezone';
+/** idempotency claims of telemetry counters are kept this long: exporters retry within minutes */
+const CLAIM_RETENTION_MS = 7 * 86_400_000;
+
+export const usageFeature: Feature = {
+  name: 'usage',
+  routes: () => [...otlpRoutes(), usageRoute()],
+  jobs(deps) {
+    const maintenance: ScheduledJob = {
+      name: 'usage-claims-prune',
+      cron: '17 3 * * *',
+      run: async (now) => {
+        const repo = sessionRepo(deps.db);
+        const n = repo.pruneClaims(SOURCE.otlpMetric, now - CLAIM_RETENTION_MS) + repo.pruneClaims(SOURCE.otlpEvent, now - CLAIM_RETENTION_MS);
+        if (n > 0) deps.logger.info('pruned old telemetry idempotency claims', { count: n });
+      },
+    };
+    if (enabledPollers(deps).length === 0) return [maintenance];
+    return [
+      maintenance,
+      {
+        name: 'provider-pollers',
+        cron: deps.config.pollCron,
+        // after a restart, resume an interrupted poll at once
+        runOnStart: true,
+        run: async (now) => {
+          await pollProviders(deps, now);
+        },
+      },
+    ];
+  },
+  init(deps) {
+    // `day` columns are local dates in the zone they were written in: remember it, warn on a change
+    const org = orgRepo(deps.db);
+    const stored = org.setting(ROLLUP_TZ);
+    if (stored === undefined) org.setSetting(ROLLUP_TZ, deps.config.timezone);
+    else if (stored !== deps.config.timezone) {
+      deps.logger.warn('AISPEND_TIMEZONE differs from the zone existing daily totals were written in; old days keep their zone', {
+        stored,
+        configured: deps.config.timezone,
+      });
+    }
+    if (enabledPollers(deps).length > 0) deps.logger.info('provider pollers enabled', { pollers: enabledPollers(deps) });
+  },
+};
