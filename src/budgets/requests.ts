@@ -7,7 +7,7 @@ import { orgRepo, type Team } from '../db/repos/org-repo.js';
 import { expiresAt, validateRequest, type RequestIssues } from '../domain/budget-policy.js';
 import { monthKey } from '../domain/time.js';
 import { UserFacingError } from '../errors.js';
-import { approvalRequestMessage, approverMentionText } from '../slack/blocks/approval.js';
+import { approvalRequestMessage, approverMentionText, requestConfirmation } from '../slack/blocks/approval.js';
 import { drainOutbox, enqueue, sentResult } from '../slack/outbox.js';
 import { requestContext } from './budget-numbers.js';
 
@@ -171,4 +171,22 @@ export async function approvalPermalink(deps: Deps, channelId: string, ts: strin
     deps.logger.warn('chat.getPermalink failed', { channel: channelId, err: e });
     return undefined;
   }
+}
+
+/** posts the request for approval and builds the requester's private confirmation (with a link) */
+export async function submitWithConfirmation(deps: Deps, plan: RequestPlan) {
+  const submitted = await submitRequest(deps, plan);
+  const permalink = await approvalPermalink(deps, submitted.channelId, submitted.messageTs);
+  const message = requestConfirmation({
+    requestId: submitted.request.id,
+    teamName: plan.team.name,
+    amountUsd: plan.amountUsd,
+    channelId: submitted.channelId,
+    permalink,
+    posted: submitted.messageTs !== undefined,
+    approvers: plan.approvers,
+    expiresAt: submitted.expiresAt,
+    tz: deps.config.timezone,
+  });
+  return { requestId: submitted.request.id, message };
 }

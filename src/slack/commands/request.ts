@@ -1,9 +1,8 @@
 // `/aispend request <amount> <reason…> [team:<name>]` and `/aispend request cancel <id>`.
 import { cancel } from '../../budgets/decisions.js';
-import { approvalPermalink, planRequest, submitRequest } from '../../budgets/requests.js';
+import { planRequest, submitWithConfirmation } from '../../budgets/requests.js';
 import { orgRepo, type Team } from '../../db/repos/org-repo.js';
 import { UserFacingError } from '../../errors.js';
-import { requestConfirmation } from '../blocks/approval.js';
 import { drainOutbox } from '../outbox.js';
 import { resolveCaller } from './caller.js';
 import { parseAmount } from './parse.js';
@@ -62,19 +61,7 @@ export function requestCommand(): Subcommand {
         }
       }
       const plan = planRequest(deps, { teamId: team.id, requester: ctx.userId, isAdmin: ctx.isAdmin, amountUsd: amount, reason });
-      const submitted = await submitRequest(deps, plan);
-      const permalink = await approvalPermalink(deps, submitted.channelId, submitted.messageTs);
-      return requestConfirmation({
-        requestId: submitted.request.id,
-        teamName: plan.team.name,
-        amountUsd: plan.amountUsd,
-        channelId: submitted.channelId,
-        permalink,
-        posted: submitted.messageTs !== undefined,
-        approvers: plan.approvers,
-        expiresAt: submitted.expiresAt,
-        tz: deps.config.timezone,
-      });
+      return (await submitWithConfirmation(deps, plan)).message;
     },
   };
 }

@@ -6,8 +6,7 @@ import { budgetRepo } from '../../db/repos/budget-repo.js';
 import { orgRepo } from '../../db/repos/org-repo.js';
 import { MAX_REASON_CHARS } from '../../domain/budget-policy.js';
 import { decide, decisionRefusal } from '../../budgets/decisions.js';
-import { approvalPermalink, planRequest, RequestRefusal, submitRequest, type RequestPlan } from '../../budgets/requests.js';
-import { requestConfirmation } from '../blocks/approval.js';
+import { planRequest, RequestRefusal, submitWithConfirmation, type RequestPlan } from '../../budgets/requests.js';
 import { clip, usd } from '../blocks/format.js';
 import { resolveCaller } from '../commands/caller.js';
 import { parseAmount } from '../commands/parse.js';
@@ -235,19 +234,7 @@ async function submitAndConfirm(
   userId: string,
   meta: Partial<RequestModalMeta>,
 ): Promise<void> {
-  const submitted = await submitRequest(deps, plan);
-  const permalink = await approvalPermalink(deps, submitted.channelId, submitted.messageTs);
-  const message = requestConfirmation({
-    requestId: submitted.request.id,
-    teamName: plan.team.name,
-    amountUsd: plan.amountUsd,
-    channelId: submitted.channelId,
-    permalink,
-    posted: submitted.messageTs !== undefined,
-    approvers: plan.approvers,
-    expiresAt: submitted.expiresAt,
-    tz: deps.config.timezone,
-  });
+  const { requestId, message } = await submitWithConfirmation(deps, plan);
   // the modal has no response_url: the confirmation goes privately where the button was, else by DM
   if (meta.channelId) {
     try {
@@ -259,7 +246,7 @@ async function submitAndConfirm(
   }
   deps.db.transaction(() =>
     enqueue(deps, {
-      key: `approval:${submitted.request.id}:confirm`,
+      key: `approval:${requestId}:confirm`,
       kind: 'approval',
       payload: { op: 'dm', user: userId, text: message.text, blocks: message.blocks },
     }),
