@@ -165,6 +165,16 @@ export function sessionRepo(db: Db) {
            last_commit_at = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN @at ELSE last_commit_at END
          WHERE session_id = @sessionId`,
       ),
+      // a pushed or generic commit linked to the session: Claude Code's commit.count usually reported
+      // the same commit already, so the count becomes the larger of the two sources, not their sum
+      linkedCommit: db.prepare(
+        `UPDATE agent_sessions SET
+           commits = MAX(commits, (SELECT COUNT(*) FROM commits c WHERE c.session_id = @sessionId)),
+           cost_at_last_commit = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN cost_usd ELSE cost_at_last_commit END,
+           lines_at_last_commit = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN lines_added + lines_removed ELSE lines_at_last_commit END,
+           last_commit_at = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN @at ELSE last_commit_at END
+         WHERE session_id = @sessionId`,
+      ),
       usage: db.prepare(
         `UPDATE agent_sessions SET cost_usd = cost_usd + ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
            cache_read_tokens = cache_read_tokens + ?, cache_write_tokens = cache_write_tokens + ?, api_requests = api_requests + ?
@@ -234,6 +244,14 @@ export function sessionRepo(db: Db) {
        */
       recordCommit(sessionId: string, at: number, count = 1): boolean {
         return s.commit.run({ sessionId, count, at }).changes > 0;
+      },
+      /**
+       * A commit row (commits table, session_id already set) linked to this session by a trailer, a
+       * generic event or its activity window: resets the streak like recordCommit, and counts commits
+       * as the larger of telemetry's count and the linked rows, so one commit seen twice counts once.
+       */
+      recordLinkedCommit(sessionId: string, at: number): boolean {
+        return s.linkedCommit.run({ sessionId, at }).changes > 0;
       },
       bySession: (sessionId: string) => s.bySession.get(sessionId) as AgentSession | undefined,
       /** sessions of a team (null: unattributed) active since `sinceMs`, most recent first */

@@ -148,7 +148,7 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
         // a generic event may name the session of a commit GitHub sent without a trailer
         if (named && existing.session_id === null) {
           const sid = namedSession();
-          if (repo.setCommitSession(existing.id, sid) && sessions.recordCommit(sid, existing.ts)) sessionIds.add(sid);
+          if (repo.setCommitSession(existing.id, sid) && sessions.recordLinkedCommit(sid, existing.ts)) sessionIds.add(sid);
         }
         return 'known';
       }
@@ -196,7 +196,7 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
       });
       repo.link('commit', id, keys);
       if (ai.aiAssisted) repo.refreshStoryAi(keys);
-      if (sessionId && sessions.recordCommit(sessionId, c.ts)) sessionIds.add(sessionId);
+      if (sessionId && sessions.recordLinkedCommit(sessionId, c.ts)) sessionIds.add(sessionId);
       teamIds.add(teamId);
       return 'inserted';
     },

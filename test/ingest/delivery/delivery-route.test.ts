@@ -121,3 +121,18 @@ describe('POST /ingest/delivery: a batch of stories, commits and PRs', () => {
     expect(rows(t.db, 'SELECT COUNT(*) AS n, MAX(done_at) AS done_at FROM stories')).toEqual([{ n: 1, done_at: T('2026-11-23T08:00:00Z') }]);
   });
 });
+
+describe('POST /ingest/delivery: a commit telemetry already counted', () => {
+  it('resets the streak without counting the same commit twice on the session', async () => {
+    // Claude Code's commit.count already reported one commit for this session
+    seedSession(t.db, 'sess-twice', { personId: ada, startedAt: T('2026-11-23T07:00:00Z'), lastActivityAt: T('2026-11-23T09:00:00Z'), commits: 1, costUsd: 9 });
+    const commit = (id: string, sha: string, ts: string) => ({
+      id, type: 'commit', timestamp: ts, user: 'ada@acme.com', repo: 'acme/api', sha, title: 'fix', session_id: 'sess-twice',
+    });
+    expect((await t.ingest('/ingest/delivery', { events: [commit('c-1', 'a1b2c3d', '2026-11-23T08:50:00Z')] })).status).toBe(200);
+    expect(session(t.db, 'sess-twice')).toEqual({ commits: 1, last_commit_at: T('2026-11-23T08:50:00Z'), cost_at_last_commit: 9 });
+    // a second, different commit pushed later is a new one
+    expect((await t.ingest('/ingest/delivery', { events: [commit('c-2', 'e4f5a6b', '2026-11-23T08:58:00Z')] })).status).toBe(200);
+    expect(session(t.db, 'sess-twice').commits).toBe(2);
+  });
+});
