@@ -2,6 +2,7 @@
 // To add one: create NNN-name.ts exporting `sql`, append it here. Never edit an applied one.
 import { sql as core } from './001-core.js';
 import { sql as queryIndexes } from './007-query-indexes.js';
+import { sql as benchIndexes } from './009-bench-indexes.js';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'core', sql: core },
   { version: 7, name: 'query-indexes', sql: queryIndexes },
+  { version: 9, name: 'bench-indexes', sql: benchIndexes },
 ];
