@@ -1,6 +1,6 @@
 // Words for the digest's figures: date labels, the sentences the message and chart share, the short
 // fallback `text` of the Slack message, and a full plain-text rendering (the demo's <team>.txt).
-import { count, percent, points, tokens, usd } from '../slack/blocks/format.js';
+import { count, percent, points, tokens, usd } from './format.js';
 import type { DigestFigures, FitLine } from './digest.js';
 import { parseDay } from './time.js';
 
