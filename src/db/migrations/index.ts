@@ -3,6 +3,7 @@
 import { sql as core } from './001-core.js';
 import { sql as queryIndexes } from './007-query-indexes.js';
 import { sql as benchIndexes } from './009-bench-indexes.js';
+import { sql as telemetryCommits } from './010-telemetry-commits.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   { version: 1, name: 'core', sql: core },
   { version: 7, name: 'query-indexes', sql: queryIndexes },
   { version: 9, name: 'bench-indexes', sql: benchIndexes },
+  { version: 10, name: 'telemetry-commits', sql: telemetryCommits },
 ];

@@ -159,17 +159,18 @@ export function sessionRepo(db: Db) {
       // a commit resets the "spend since last commit" streak; a late, older commit only adds to the count
       commit: db.prepare(
         `UPDATE agent_sessions SET
-           commits = commits + @count,
+           telemetry_commits = telemetry_commits + @count,
+           commits = MAX(telemetry_commits + @count, (SELECT COUNT(*) FROM commits c WHERE c.session_id = @sessionId)),
            cost_at_last_commit = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN cost_usd ELSE cost_at_last_commit END,
            lines_at_last_commit = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN lines_added + lines_removed ELSE lines_at_last_commit END,
            last_commit_at = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN @at ELSE last_commit_at END
          WHERE session_id = @sessionId`,
       ),
-      // a pushed or generic commit linked to the session: Claude Code's commit.count usually reported
-      // the same commit already, so the count becomes the larger of the two sources, not their sum
+      // a pushed or generic commit linked to the session: Claude Code's commit.count usually reports
+      // the same commit, so the count is the larger of the two sources (migration 010), not their sum
       linkedCommit: db.prepare(
         `UPDATE agent_sessions SET
-           commits = MAX(commits, (SELECT COUNT(*) FROM commits c WHERE c.session_id = @sessionId)),
+           commits = MAX(telemetry_commits, (SELECT COUNT(*) FROM commits c WHERE c.session_id = @sessionId)),
            cost_at_last_commit = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN cost_usd ELSE cost_at_last_commit END,
            lines_at_last_commit = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN lines_added + lines_removed ELSE lines_at_last_commit END,
            last_commit_at = CASE WHEN last_commit_at IS NULL OR @at >= last_commit_at THEN @at ELSE last_commit_at END

@@ -3,6 +3,7 @@ import { syntheticPrNumber } from '../../../src/ingest/delivery/generic-events.j
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { deliveryCounts, fixture, NOTHING_STORED } from './webhook-client.js';
 import { rows, seedPerson, seedSession, seedTeam, session } from './seed.js';
+import { sessionRepo } from '../../../src/db/repos/session-repo.js';
 
 const T = (iso: string) => Date.parse(iso);
 let t: TestApp;
@@ -125,7 +126,8 @@ describe('POST /ingest/delivery: a batch of stories, commits and PRs', () => {
 describe('POST /ingest/delivery: a commit telemetry already counted', () => {
   it('resets the streak without counting the same commit twice on the session', async () => {
     // Claude Code's commit.count already reported one commit for this session
-    seedSession(t.db, 'sess-twice', { personId: ada, startedAt: T('2026-11-23T07:00:00Z'), lastActivityAt: T('2026-11-23T09:00:00Z'), commits: 1, costUsd: 9 });
+    seedSession(t.db, 'sess-twice', { personId: ada, startedAt: T('2026-11-23T07:00:00Z'), lastActivityAt: T('2026-11-23T09:00:00Z'), costUsd: 9 });
+    sessionRepo(t.db).recordCommit('sess-twice', T('2026-11-23T08:49:00Z'));
     const commit = (id: string, sha: string, ts: string) => ({
       id, type: 'commit', timestamp: ts, user: 'ada@acme.com', repo: 'acme/api', sha, title: 'fix', session_id: 'sess-twice',
     });
@@ -134,5 +136,18 @@ describe('POST /ingest/delivery: a commit telemetry already counted', () => {
     // a second, different commit pushed later is a new one
     expect((await t.ingest('/ingest/delivery', { events: [commit('c-2', 'e4f5a6b', '2026-11-23T08:58:00Z')] })).status).toBe(200);
     expect(session(t.db, 'sess-twice').commits).toBe(2);
+  });
+
+  it('counts once when the push arrives before the telemetry of the same commit', async () => {
+    seedSession(t.db, 'sess-push-first', { personId: ada, startedAt: T('2026-11-23T07:00:00Z'), lastActivityAt: T('2026-11-23T09:00:00Z'), costUsd: 5 });
+    const event = { id: 'c-3', type: 'commit', timestamp: '2026-11-23T08:40:00Z', user: 'ada@acme.com', repo: 'acme/api', sha: '0f1e2d3', title: 'x', session_id: 'sess-push-first' };
+    expect((await t.ingest('/ingest/delivery', { events: [event] })).status).toBe(200);
+    expect(session(t.db, 'sess-push-first').commits).toBe(1);
+    // Claude Code's commit.count for the same commit, late
+    sessionRepo(t.db).recordCommit('sess-push-first', T('2026-11-23T08:40:00Z'));
+    expect(session(t.db, 'sess-push-first').commits).toBe(1);
+    // another commit telemetry saw that was never pushed
+    sessionRepo(t.db).recordCommit('sess-push-first', T('2026-11-23T08:55:00Z'));
+    expect(session(t.db, 'sess-push-first').commits).toBe(2);
   });
 });
