@@ -321,10 +321,19 @@ function callTokens(rng: Rng, looping: boolean, calls: number): TokenCounts {
   };
 }
 
-function metricRow(ctx: Ctx, rng: Rng, p: BenchPerson, sessionId: string, model: string, ts: number, t: TokenCounts, cost: number, counted: boolean): UsageRowInput {
+/** a Claude Code telemetry usage row, as the real OTLP ingest writes it */
+function telemetryRow(
+  ctx: Ctx,
+  p: BenchPerson,
+  sessionId: string,
+  model: string,
+  ts: number,
+  t: TokenCounts,
+  cost: number,
+  kind: { idemKey: string; source: string; requests: number; counted: boolean; fitAltCostUsd: number | null },
+): UsageRowInput {
   return {
-    idemKey: `otlp:m:${rng.key(27)}`,
-    source: SOURCE.otlpMetric,
+    ...kind,
     ts,
     day: localDay(ts, ctx.tz),
     provider: 'anthropic',
@@ -337,36 +346,29 @@ function metricRow(ctx: Ctx, rng: Rng, p: BenchPerson, sessionId: string, model:
     outputTokens: t.output,
     cacheReadTokens: t.cacheRead,
     cacheWriteTokens: t.cacheWrite,
-    requests: 0,
     costUsd: cost,
     costSource: 'reported',
-    counted,
-    fitAltCostUsd: null,
   };
 }
 
+function metricRow(ctx: Ctx, rng: Rng, p: BenchPerson, sessionId: string, model: string, ts: number, t: TokenCounts, cost: number, counted: boolean): UsageRowInput {
+  return telemetryRow(ctx, p, sessionId, model, ts, t, cost, {
+    idemKey: `otlp:m:${rng.key(27)}`,
+    source: SOURCE.otlpMetric,
+    requests: 0,
+    counted,
+    fitAltCostUsd: null,
+  });
+}
+
 function callRow(ctx: Ctx, rng: Rng, p: BenchPerson, sessionId: string, model: string, t: TokenCounts, cost: number, ts: number): UsageRowInput {
-  return {
+  return telemetryRow(ctx, p, sessionId, model, ts, t, cost, {
     idemKey: `otlp:e:${rng.key(27)}`,
     source: SOURCE.otlpEvent,
-    ts,
-    day: localDay(ts, ctx.tz),
-    provider: 'anthropic',
-    model,
-    personId: p.id,
-    teamId: p.teamId,
-    sessionId,
-    project: null,
-    inputTokens: t.input,
-    outputTokens: t.output,
-    cacheReadTokens: t.cacheRead,
-    cacheWriteTokens: t.cacheWrite,
     requests: 1,
-    costUsd: cost,
-    costSource: 'reported',
     counted: true,
     fitAltCostUsd: modelFitAltCost({ model, requests: 1, tokens: t, at: ts }),
-  };
+  });
 }
 
 function loopAlert(ctx: Ctx, rng: Rng, p: BenchPerson, sessionId: string, startedAt: number, lastTs: number, cost: number): void {

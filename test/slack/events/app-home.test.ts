@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../../helpers/test-app.js';
 import { orgRepo } from '../../../src/db/repos/org-repo.js';
 import { ActionIds } from '../../../src/slack/ids.js';
-import { NOW, rollup, seedOrg, type SeededOrg } from '../commands/summary-seed.js';
+import { blockText, NOW, rollup, seedOrg, type SeededOrg } from '../commands/summary-seed.js';
 
 let t: TestApp;
 let org: SeededOrg;
@@ -13,17 +13,7 @@ interface View {
 }
 
 function texts(view: View): string {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.text === 'string') out.push(o.text);
-      for (const [k, x] of Object.entries(o)) if (k !== 'text' || typeof x !== 'string') walk(x);
-    }
-  };
-  walk(view.blocks);
-  return out.join('\n');
+  return blockText({ blocks: view.blocks });
 }
 
 /** opens the Home tab as `user` and returns the view published for them */
