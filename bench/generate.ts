@@ -7,15 +7,17 @@
 import type { Db } from '../src/db/open.js';
 import { billingRepo } from '../src/db/repos/billing-repo.js';
 import { usageRepo, type UsageRowInput, type UsageWriter } from '../src/db/repos/usage-repo.js';
+import { billingSourceOf } from '../src/domain/billing-source.js';
 import { SOURCE } from '../src/domain/counting.js';
 import { modelFitAltCost, priceTokens, type TokenCounts } from '../src/domain/pricing.js';
 import { addDays, dayStartInstant, localDay, monthKey, monthPeriod, weekdayOf } from '../src/domain/time.js';
+import { utcDayOf } from '../src/domain/reconciliation.js';
 import { BILL, reconcileBillingDay } from '../src/providers/reconcile.js';
 import { buildOrg, MODELS, type BenchOrg, type BenchPerson, type BenchTeam, type ModelName } from './lib/org.js';
 import { createRng, type Rng } from './lib/prng.js';
 import { BenchWriter, type Value } from './lib/writer.js';
 
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 /** agent_sessions.source of Claude Code sessions: the exporter's service.name */
 export const CLAUDE_CODE_SERVICE = 'claude-code';
@@ -107,10 +109,12 @@ export function generate(db: Db, opts: GenerateOptions): GenerateResult {
     for (const p of org.people) personDay(ctx, p, i, dayStart, weekday);
     for (const t of org.teams) teamDay(ctx, t, i, dayStart, weekday);
     ctx.usage.flush();
-    // the OpenAI bill of this day (and of yesterday, whose daily bucket may straddle it) → billing_gap rows
+    // the OpenAI bill of the UTC day holding most of this local day, and of the one before (whose
+    // telemetry this local day may have completed) → billing_gap rows
     const rc = { db, timezone: opts.tz, writer: ctx.usage };
-    reconcileBillingDay(rc, 'openai', day);
-    if (i > 0) reconcileBillingDay(rc, 'openai', addDays(day, -1));
+    const billDay = utcDayOf(dayStart + 12 * HOUR);
+    reconcileBillingDay(rc, 'openai', billDay);
+    if (i > 0) reconcileBillingDay(rc, 'openai', addDays(billDay, -1));
     ctx.usage.flush();
   });
   for (let i = 0; i < days; i++) {
@@ -338,6 +342,7 @@ function telemetryRow(
     day: localDay(ts, ctx.tz),
     provider: 'anthropic',
     model,
+    billingSource: billingSourceOf('anthropic', model),
     personId: p.id,
     teamId: p.teamId,
     sessionId,
@@ -431,6 +436,7 @@ function editorUsage(ctx: Ctx, rng: Rng, p: BenchPerson, dayStart: number): void
       day: localDay(ts, ctx.tz),
       provider: m.provider,
       model: m.model,
+      billingSource: billingSourceOf(m.provider, m.model),
       personId: p.id,
       teamId: p.teamId,
       sessionId: null,

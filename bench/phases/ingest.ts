@@ -230,18 +230,18 @@ function rawInsert(db: Db, added: Map<string, Array<Record<string, unknown>>>, c
     }),
   );
   const team = db.prepare(
-    `INSERT INTO usage_daily_team (day, team_id, provider, model, cost_usd, input_tokens, output_tokens, cache_read_tokens,
-       cache_write_tokens, requests, fit_cost_usd, fit_alt_cost_usd, fit_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (team_id, day, provider, model) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
+    `INSERT INTO usage_daily_team (day, team_id, provider, model, billing_source, cost_usd, input_tokens, output_tokens, cache_read_tokens,
+       cache_write_tokens, requests, fit_cost_usd, fit_alt_cost_usd, fit_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (team_id, day, provider, model, billing_source) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
        input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
        cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
        requests = requests + excluded.requests, fit_cost_usd = fit_cost_usd + excluded.fit_cost_usd,
        fit_alt_cost_usd = fit_alt_cost_usd + excluded.fit_alt_cost_usd, fit_requests = fit_requests + excluded.fit_requests`,
   );
   const person = db.prepare(
-    `INSERT INTO usage_daily_person (day, person_id, team_id, provider, model, cost_usd, input_tokens, output_tokens,
-       cache_read_tokens, cache_write_tokens, requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (person_id, day, provider, model, team_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
+    `INSERT INTO usage_daily_person (day, person_id, team_id, provider, model, billing_source, cost_usd, input_tokens, output_tokens,
+       cache_read_tokens, cache_write_tokens, requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (person_id, day, provider, model, billing_source, team_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
        input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
        cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
        requests = requests + excluded.requests`,
@@ -259,7 +259,7 @@ function rawInsert(db: Db, added: Map<string, Array<Record<string, unknown>>>, c
       const t = (r.team_id as number | null) ?? 0;
       const v = [r.cost_usd, r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cache_write_tokens, r.requests] as number[];
       const fit = r.fit_alt_cost_usd === null ? [0, 0, 0] : [r.cost_usd as number, r.fit_alt_cost_usd as number, r.requests as number];
-      const tk = `${t}\u0000${r.day}\u0000${r.provider}\u0000${model}`;
+      const tk = `${t}\u0000${r.day}\u0000${r.provider}\u0000${model}\u0000${r.billing_source}`;
       const ta = teamAcc.get(tk) ?? new Array<number>(9).fill(0);
       [...v, ...fit].forEach((x, i) => (ta[i]! += x));
       teamAcc.set(tk, ta);
@@ -277,12 +277,12 @@ function rawInsert(db: Db, added: Map<string, Array<Record<string, unknown>>>, c
     }
     for (const [id, a] of sessionAcc) sessionUsage.run(...a, id);
     for (const [k2, a] of teamAcc) {
-      const [t, day, provider, model] = k2.split('\u0000');
-      team.run(day, Number(t), provider, model, ...a);
+      const [t, day, provider, model, source] = k2.split('\u0000');
+      team.run(day, Number(t), provider, model, source, ...a);
     }
     for (const [k2, a] of personAcc) {
-      const [p, t, day, provider, model] = k2.split('\u0000');
-      person.run(day, Number(p), Number(t), provider, model, ...a);
+      const [p, t, day, provider, model, source] = k2.split('\u0000');
+      person.run(day, Number(p), Number(t), provider, model, source, ...a);
     }
     for (const [t, rows] of others) {
       const ins = insOther.get(t)!;

@@ -7,10 +7,10 @@
 // existing team name, case-insensitive) → the person's team → a mapping of the API key, the
 // workspace or the project → unattributed (null). Unattributed spend is kept, never dropped.
 //
-// Rows keep the team they had when they were ingested: when a person later joins or changes team,
-// past spend stays where it was, so last month's digest and budget figures do not change after the
-// fact and a team's history is not inflated by someone's pre-arrival work. New usage follows the
-// new team from the moment of the change.
+// Rows keep the team they had when they were ingested: when a person later changes team, past
+// spend stays where it was, so last month's digest and budget figures do not change after the fact.
+// Spend that had no team at all is the exception: when a mapping or a membership later names a team
+// for it, it moves to that team (src/providers/late-attribution.ts).
 
 export interface AttributionSignals {
   email?: string;
@@ -25,6 +25,8 @@ export interface AttributionSignals {
 export interface DirectoryPerson {
   id: number;
   team_id: number | null;
+  /** the person's Claude plan (subscription usage is not billed per token) */
+  claude_plan?: 'subscription' | 'api' | null;
 }
 
 export interface AttributionDirectory {
@@ -44,6 +46,8 @@ export interface Attribution {
   teamId: number | null;
   /** why this team (null: unattributed) */
   teamSource: TeamSource | null;
+  /** the person's Claude plan, when known */
+  plan: 'subscription' | 'api' | null;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -64,11 +68,12 @@ export function attribute(s: AttributionSignals, dir: AttributionDirectory): Att
     person = dir.personByAccountUuid(uuid);
   }
   const personId = person?.id ?? null;
+  const plan = person?.claude_plan ?? null;
 
   const hint = s.team?.trim();
   const byName = hint ? dir.teamIdByName(hint) : undefined;
-  if (byName !== undefined) return { personId, teamId: byName, teamSource: 'attribute' };
-  if (person && person.team_id !== null) return { personId, teamId: person.team_id, teamSource: 'person' };
+  if (byName !== undefined) return { personId, teamId: byName, teamSource: 'attribute', plan };
+  if (person && person.team_id !== null) return { personId, teamId: person.team_id, teamSource: 'person', plan };
   const lookups: Array<[TeamSource & ('key' | 'workspace' | 'project'), string | undefined]> = [
     ['key', s.apiKeyId],
     ['workspace', s.workspaceId],
@@ -77,7 +82,7 @@ export function attribute(s: AttributionSignals, dir: AttributionDirectory): Att
   for (const [kind, id] of lookups) {
     if (!id) continue;
     const t = dir.mappedTeam(kind, id);
-    if (t !== undefined) return { personId, teamId: t, teamSource: kind };
+    if (t !== undefined) return { personId, teamId: t, teamSource: kind, plan };
   }
-  return { personId, teamId: null, teamSource: null };
+  return { personId, teamId: null, teamSource: null, plan };
 }

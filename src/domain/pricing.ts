@@ -172,10 +172,18 @@ function libraryUsage(t: TokenCounts): Usage {
 
 /** What these tokens cost on this model, from the price library. Unknown model → priced: false, cost 0. */
 export function priceTokens(provider: string, model: string, tokens: TokenCounts, opts: PriceOptions): PriceResult {
-  const p = normalizeProvider(provider);
-  const m = normalizeModel(model);
+  let p = normalizeProvider(provider);
+  // a cloud prices its own model ids (Bedrock's regional ids cost more than Anthropic's list price);
+  // a model the cloud's list does not know yet is priced at the maker's list price
+  const cloud = p === 'aws' || p === 'google';
+  let m = cloud ? model.trim().toLowerCase() : normalizeModel(model);
   if (!m) return { costUsd: 0, priced: false };
-  const r = resolve(p, m);
+  let r = resolve(p, m);
+  if (!r && cloud) {
+    p = 'anthropic';
+    m = normalizeModel(model).replace(/@\d{8}$/, '');
+    r = resolve(p, m);
+  }
   if (!r) return { costUsd: 0, priced: false };
   const card = rateCard(p, m, r, opts.at);
   const totalInput = tokens.input + tokens.cacheRead + tokens.cacheWrite;

@@ -3,12 +3,16 @@
 import type { Feature, ScheduledJob } from '../feature.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { sessionRepo } from '../db/repos/session-repo.js';
+import { usageRepo } from '../db/repos/usage-repo.js';
 import { SOURCE } from '../domain/counting.js';
 import { pollProviders, enabledPollers } from '../providers/pollers.js';
+import { reconcileEverything } from '../providers/reconcile.js';
 import { otlpRoutes } from './otlp/otlp-routes.js';
 import { usageRoute } from './usage/usage-route.js';
 
 const ROLLUP_TZ = 'rollup_timezone';
+/** set by a migration that changed the counting rule: every billed day is reconciled again at start */
+const RECONCILE_ALL = 'reconcile_all';
 /** idempotency claims of telemetry counters are kept this long: exporters retry within minutes */
 const CLAIM_RETENTION_MS = 7 * 86_400_000;
 
@@ -22,6 +26,7 @@ export const usageFeature: Feature = {
       run: async (now) => {
         const repo = sessionRepo(deps.db);
         const n = repo.pruneClaims(SOURCE.otlpMetric, now - CLAIM_RETENTION_MS) + repo.pruneClaims(SOURCE.otlpEvent, now - CLAIM_RETENTION_MS);
+        usageRepo(deps.db).pruneEventMinutes(Math.floor((now - CLAIM_RETENTION_MS) / 60_000));
         if (n > 0) deps.logger.info('pruned old telemetry idempotency claims', { count: n });
       },
     };
@@ -49,6 +54,15 @@ export const usageFeature: Feature = {
         stored,
         configured: deps.config.timezone,
       });
+    }
+    if (org.setting(RECONCILE_ALL) === '1') {
+      const writer = usageRepo(deps.db).writer();
+      const days = deps.db.transaction(() => {
+        const n = reconcileEverything({ db: deps.db, timezone: deps.config.timezone, writer });
+        org.setSetting(RECONCILE_ALL, '0');
+        return n;
+      })();
+      if (days > 0) deps.logger.info('billing adjustments recomputed per UTC day after an upgrade', { days });
     }
     if (enabledPollers(deps).length > 0) deps.logger.info('provider pollers enabled', { pollers: enabledPollers(deps) });
   },

@@ -2,7 +2,7 @@
 // and description. `amount` is a decimal string in cents ("123.45" = $1.2345): divided by 100.
 import { z } from 'zod';
 import { billingRepo } from '../db/repos/billing-repo.js';
-import { DAY_MS } from '../domain/counting.js';
+import { DAY_MS } from '../domain/reconciliation.js';
 import { anthropicGet, rfc3339 } from './provider-api.js';
 import { parsePage, type WindowPoller } from './poller.js';
 import { BILL } from './reconcile.js';
@@ -50,7 +50,7 @@ export const anthropicCostPoller: WindowPoller<Bucket> = {
     const start = Date.parse(b.starting_at);
     const end = Date.parse(b.ending_at);
     const bills = billingRepo(sc.db);
-    bills.clearBucket(BILL.anthropicCost, start);
+    const prior = bills.clearBucket(BILL.anthropicCost, start);
     b.results.forEach((r, i) => {
       const usd = centsToUsd(r.amount);
       if (!Number.isFinite(usd) || (r.currency && r.currency.toUpperCase() !== 'USD')) return;
@@ -75,6 +75,7 @@ export const anthropicCostPoller: WindowPoller<Bucket> = {
           extra: JSON.stringify({ description: r.description ?? null, cost_type: r.cost_type ?? null, token_type: r.token_type ?? null }),
         },
         sc.now,
+        prior,
       );
     });
     return start;

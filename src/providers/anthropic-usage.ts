@@ -3,7 +3,7 @@
 // price library (batch tier at half price); this is the bill only when no cost report covers the day.
 import { z } from 'zod';
 import { billingRepo } from '../db/repos/billing-repo.js';
-import { HOUR_MS } from '../domain/counting.js';
+import { HOUR_MS } from '../domain/reconciliation.js';
 import { priceTokens } from '../domain/pricing.js';
 import { anthropicGet, rfc3339 } from './provider-api.js';
 import { parsePage, type WindowPoller } from './poller.js';
@@ -50,7 +50,7 @@ export const anthropicUsagePoller: WindowPoller<Bucket> = {
     const start = Date.parse(b.starting_at);
     const end = Date.parse(b.ending_at);
     const bills = billingRepo(sc.db);
-    bills.clearBucket(BILL.anthropicUsage, start);
+    const prior = bills.clearBucket(BILL.anthropicUsage, start);
     for (const r of b.results) {
       const cw5m = r.cache_creation?.ephemeral_5m_input_tokens ?? 0;
       const cw1h = r.cache_creation?.ephemeral_1h_input_tokens ?? 0;
@@ -85,6 +85,7 @@ export const anthropicUsagePoller: WindowPoller<Bucket> = {
           extra: JSON.stringify({ cache_write_1h_tokens: cw1h, web_search_requests: tokens.webSearches, service_tier: r.service_tier ?? null }),
         },
         sc.now,
+        prior,
       );
     }
     return start;

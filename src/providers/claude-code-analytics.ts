@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { billingRepo } from '../db/repos/billing-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { normalizeEmail } from '../domain/attribution.js';
-import { DAY_MS } from '../domain/counting.js';
+import { DAY_MS } from '../domain/reconciliation.js';
 import { anthropicGet } from './provider-api.js';
 import { parsePage, type DayPoller } from './poller.js';
 import { BILL } from './reconcile.js';
@@ -51,9 +51,9 @@ export const claudeCodeAnalyticsPoller: DayPoller<AnalyticsRecord> = {
     return { data: p.data, hasMore: p.has_more, nextPage: p.next_page ?? null };
   },
   clearDay(sc, day) {
-    billingRepo(sc.db).clearBucket(BILL.claudeCodeAnalytics, Date.parse(`${day}T00:00:00Z`));
+    return billingRepo(sc.db).clearBucket(BILL.claudeCodeAnalytics, Date.parse(`${day}T00:00:00Z`));
   },
-  storeRecord(sc, day, r) {
+  storeRecord(sc, day, r, prior) {
     const start = Date.parse(`${day}T00:00:00Z`);
     const email = r.actor.type === 'user_actor' ? normalizeEmail(r.actor.email_address ?? undefined) : undefined;
     const person = email ? orgRepo(sc.db).ensurePersonByEmail(email, sc.now) : undefined;
@@ -96,6 +96,7 @@ export const claudeCodeAnalyticsPoller: DayPoller<AnalyticsRecord> = {
         }),
       },
       sc.now,
+      prior,
     );
   },
 };

@@ -2,7 +2,7 @@
 // line item. amount.value is in dollars (not cents).
 import { z } from 'zod';
 import { billingRepo } from '../db/repos/billing-repo.js';
-import { DAY_MS } from '../domain/counting.js';
+import { DAY_MS } from '../domain/reconciliation.js';
 import { openaiGet } from './provider-api.js';
 import { parsePage, type WindowPoller } from './poller.js';
 import { BILL } from './reconcile.js';
@@ -40,7 +40,7 @@ export const openaiCostsPoller: WindowPoller<Bucket> = {
   storeBucket(sc, b) {
     const start = b.start_time * 1000;
     const bills = billingRepo(sc.db);
-    bills.clearBucket(BILL.openaiCosts, start);
+    const prior = bills.clearBucket(BILL.openaiCosts, start);
     b.results.forEach((r, i) => {
       const value = typeof r.amount?.value === 'string' ? Number(r.amount.value) : r.amount?.value;
       if (value === undefined || !Number.isFinite(value)) return;
@@ -66,6 +66,7 @@ export const openaiCostsPoller: WindowPoller<Bucket> = {
           extra: JSON.stringify({ line_item: r.line_item ?? null, quantity: r.quantity ?? null, quantity_unit: r.quantity_unit ?? null }),
         },
         sc.now,
+        prior,
       );
     });
     return start;

@@ -3,7 +3,7 @@
 // split here into uncached input, cache reads and cache writes (DESIGN.md token convention).
 import { z } from 'zod';
 import { billingRepo } from '../db/repos/billing-repo.js';
-import { HOUR_MS } from '../domain/counting.js';
+import { HOUR_MS } from '../domain/reconciliation.js';
 import { priceTokens, type TokenCounts } from '../domain/pricing.js';
 import { BATCH_DISCOUNT } from './anthropic-usage.js';
 import { openaiGet } from './provider-api.js';
@@ -59,7 +59,7 @@ export const openaiUsagePoller: WindowPoller<Bucket> = {
   storeBucket(sc, b) {
     const start = b.start_time * 1000;
     const bills = billingRepo(sc.db);
-    bills.clearBucket(BILL.openaiUsage, start);
+    const prior = bills.clearBucket(BILL.openaiUsage, start);
     for (const r of b.results) {
       if (r.object && r.object !== 'organization.usage.completions.result') continue;
       const tokens = openaiTokens(r);
@@ -87,6 +87,7 @@ export const openaiUsagePoller: WindowPoller<Bucket> = {
           extra: JSON.stringify({ user_id: r.user_id ?? null, batch: r.batch ?? null, service_tier: r.service_tier ?? null }),
         },
         sc.now,
+        prior,
       );
     }
     return start;

@@ -6,8 +6,8 @@ import type { z } from 'zod';
 import type { Db } from '../db/open.js';
 import type { Deps } from '../deps.js';
 import { pollerStateRepo } from '../db/repos/poller-state-repo.js';
-import { bucketAnchor, DAY_MS } from '../domain/counting.js';
-import { addDays, localDay } from '../domain/time.js';
+import { utcDayOf } from '../domain/reconciliation.js';
+import { addDays } from '../domain/time.js';
 import type { Logger } from '../logger.js';
 import { ProviderHttpError, type Sleep } from './http.js';
 
@@ -34,7 +34,7 @@ export interface PollOutcome {
   name: string;
   pages: number;
   buckets: number;
-  /** [provider, local day] of every bucket stored */
+  /** [provider, UTC day] of every bucket stored (bills come in UTC days) */
   days: Array<[string, string]>;
   error?: Error;
 }
@@ -54,9 +54,9 @@ export interface DayPoller<B> {
   name: string;
   provider: string;
   fetchPage(ctx: PollContext, day: string, page: string | null): Promise<Page<B>>;
-  /** first page of a day: drop what was stored for it */
-  clearDay(sc: StoreContext, day: string): void;
-  storeRecord(sc: StoreContext, day: string, record: B): void;
+  /** first page of a day: drop what was stored for it; returns the team each record had */
+  clearDay(sc: StoreContext, day: string): Map<string, number | null>;
+  storeRecord(sc: StoreContext, day: string, record: B, prior: ReadonlyMap<string, number | null>): void;
 }
 
 interface WindowCursor {
@@ -134,7 +134,7 @@ export async function runWindowPoller<B>(ctx: PollContext, poller: WindowPoller<
       ctx.deps.db.transaction(() => {
         for (const b of page.data) {
           const start = poller.storeBucket(sc, b);
-          days.add(localDay(bucketAnchor(start, w), sc.timezone));
+          days.add(utcDayOf(start));
           out.buckets += 1;
         }
         state.set(poller.name, next, ctx.now);
@@ -150,10 +150,6 @@ export async function runWindowPoller<B>(ctx: PollContext, poller: WindowPoller<
   return out;
 }
 
-/** UTC day YYYY-MM-DD of an instant */
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 export async function runDayPoller<B>(
   ctx: PollContext,
@@ -164,7 +160,7 @@ export async function runDayPoller<B>(
   const out: PollOutcome = { name: poller.name, pages: 0, buckets: 0, days: [] };
   const days = new Set<string>();
   const cursor = state.get<DayCursor>(poller.name) ?? {};
-  const today = utcDay(ctx.now);
+  const today = utcDayOf(ctx.now);
   let run = cursor.run;
   if (!run) {
     const first =
@@ -175,6 +171,8 @@ export async function runDayPoller<B>(
   }
   const sc = storeContext(ctx);
   let restarted = false;
+  // the teams records had before their day was fetched again (a resumed page has none to keep)
+  let prior = new Map<string, number | null>();
   try {
     for (;;) {
       let page: Page<B>;
@@ -196,15 +194,14 @@ export async function runDayPoller<B>(
           ? { doneUntil: cursor.doneUntil, run: { ...current, day: addDays(current.day, 1), page: null } }
           : { doneUntil: current.last };
       ctx.deps.db.transaction(() => {
-        if (current.page === null) poller.clearDay(sc, current.day);
+        if (current.page === null) prior = poller.clearDay(sc, current.day);
         for (const r of page.data) {
-          poller.storeRecord(sc, current.day, r);
+          poller.storeRecord(sc, current.day, r, prior);
           out.buckets += 1;
         }
         state.set(poller.name, next, ctx.now);
       })();
-      // a UTC day belongs to the local day holding most of it
-      days.add(localDay(Date.parse(`${current.day}T00:00:00Z`) + DAY_MS / 2, sc.timezone));
+      days.add(current.day);
       out.pages += 1;
       if (!next.run) break;
       run = next.run;

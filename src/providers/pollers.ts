@@ -3,7 +3,7 @@
 // does not stop the others; what it stored before failing is kept and reconciled.
 import type { Deps } from '../deps.js';
 import { usageRepo } from '../db/repos/usage-repo.js';
-import { DAY_MS } from '../domain/counting.js';
+import { DAY_MS } from '../domain/reconciliation.js';
 import { runAfterIngest } from '../ingest/after-ingest.js';
 import { anthropicCostPoller } from './anthropic-cost.js';
 import { anthropicUsagePoller } from './anthropic-usage.js';

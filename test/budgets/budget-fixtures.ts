@@ -45,8 +45,8 @@ export function seedOrg(db: Db, opts: { budget?: number | null; approvalsChannel
 /** spend in the team rollup (what metrics-repo reads) */
 export function addSpend(db: Db, teamId: number, day: string, costUsd: number, model = 'claude-sonnet-4-5'): void {
   db.prepare(
-    `INSERT INTO usage_daily_team (day, team_id, provider, model, cost_usd, requests) VALUES (?, ?, 'anthropic', ?, ?, 1)
-     ON CONFLICT (team_id, day, provider, model) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
+    `INSERT INTO usage_daily_team (day, team_id, provider, model, billing_source, cost_usd, requests) VALUES (?, ?, 'anthropic', ?, 'anthropic_api', ?, 1)
+     ON CONFLICT (team_id, day, provider, model, billing_source) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
   ).run(day, teamId, model, costUsd);
 }
 

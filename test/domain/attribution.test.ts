@@ -21,33 +21,33 @@ function directory(over: Partial<AttributionDirectory> = {}) {
 describe('attribute', () => {
   it('by email: the person and their team; links the account uuid it came with', () => {
     const { dir, calls } = directory();
-    expect(attribute({ email: ' Alice@Example.com ', accountUuid: 'uuid-x' }, dir)).toEqual({ personId: 1, teamId: 10, teamSource: 'person' });
+    expect(attribute({ email: ' Alice@Example.com ', accountUuid: 'uuid-x' }, dir)).toEqual({ personId: 1, teamId: 10, teamSource: 'person', plan: null });
     expect(calls).toEqual(['email:alice@example.com', 'link:uuid-x:1']);
   });
 
   it('by account uuid when there is no email', () => {
     const { dir } = directory();
-    expect(attribute({ accountUuid: 'uuid-alice' }, dir)).toEqual({ personId: 1, teamId: 10, teamSource: 'person' });
+    expect(attribute({ accountUuid: 'uuid-alice' }, dir)).toEqual({ personId: 1, teamId: 10, teamSource: 'person', plan: null });
   });
 
   it('team.id wins over the person’s team when it names a team', () => {
     const { dir } = directory();
-    expect(attribute({ email: 'alice@example.com', team: 'PLATFORM' }, dir)).toEqual({ personId: 1, teamId: 20, teamSource: 'attribute' });
+    expect(attribute({ email: 'alice@example.com', team: 'PLATFORM' }, dir)).toEqual({ personId: 1, teamId: 20, teamSource: 'attribute', plan: null });
     // an unknown team name falls through to the person's team
-    expect(attribute({ email: 'alice@example.com', team: 'nope' }, dir)).toEqual({ personId: 1, teamId: 10, teamSource: 'person' });
+    expect(attribute({ email: 'alice@example.com', team: 'nope' }, dir)).toEqual({ personId: 1, teamId: 10, teamSource: 'person', plan: null });
   });
 
   it('by key, workspace or project mapping when nobody says', () => {
     const { dir } = directory();
-    expect(attribute({ workspaceId: 'wrk_1' }, dir)).toEqual({ personId: null, teamId: 40, teamSource: 'workspace' });
-    expect(attribute({ workspaceId: 'wrk_1', apiKeyId: 'key_1' }, dir)).toEqual({ personId: null, teamId: 50, teamSource: 'key' });
-    expect(attribute({ email: 'nobody@example.com', project: 'proj_1' }, dir)).toEqual({ personId: 2, teamId: 60, teamSource: 'project' });
+    expect(attribute({ workspaceId: 'wrk_1' }, dir)).toEqual({ personId: null, teamId: 40, teamSource: 'workspace', plan: null });
+    expect(attribute({ workspaceId: 'wrk_1', apiKeyId: 'key_1' }, dir)).toEqual({ personId: null, teamId: 50, teamSource: 'key', plan: null });
+    expect(attribute({ email: 'nobody@example.com', project: 'proj_1' }, dir)).toEqual({ personId: 2, teamId: 60, teamSource: 'project', plan: null });
   });
 
   it('unattributed, never dropped', () => {
     const { dir } = directory();
-    expect(attribute({ accountUuid: 'uuid-unknown', workspaceId: 'wrk_unmapped' }, dir)).toEqual({ personId: null, teamId: null, teamSource: null });
-    expect(attribute({}, dir)).toEqual({ personId: null, teamId: null, teamSource: null });
+    expect(attribute({ accountUuid: 'uuid-unknown', workspaceId: 'wrk_unmapped' }, dir)).toEqual({ personId: null, teamId: null, teamSource: null, plan: null });
+    expect(attribute({}, dir)).toEqual({ personId: null, teamId: null, teamSource: null, plan: null });
   });
 
   it('ignores something that is not an email', () => {

@@ -7,11 +7,11 @@ export function seedSpend(
 ): void {
   const [fitCost, fitAlt, fitReq] = row.fit ?? [0, 0, 0];
   db.prepare(
-    `INSERT INTO usage_daily_team (day, team_id, provider, model, cost_usd, input_tokens, output_tokens, requests,
+    `INSERT INTO usage_daily_team (day, team_id, provider, model, billing_source, cost_usd, input_tokens, output_tokens, requests,
        fit_cost_usd, fit_alt_cost_usd, fit_requests)
-     VALUES (?, ?, ?, ?, ?, 1000, 200, ?, ?, ?, ?)
-     ON CONFLICT (team_id, day, provider, model) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
-  ).run(row.day, row.teamId, row.provider ?? 'anthropic', row.model ?? 'claude-sonnet-4-5', row.costUsd, row.requests ?? 10, fitCost, fitAlt, fitReq);
+     VALUES (?, ?, ?, ?, ?, ?, 1000, 200, ?, ?, ?, ?)
+     ON CONFLICT (team_id, day, provider, model, billing_source) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
+  ).run(row.day, row.teamId, row.provider ?? 'anthropic', row.model ?? 'claude-sonnet-4-5', `${row.provider ?? 'anthropic'}_api`, row.costUsd, row.requests ?? 10, fitCost, fitAlt, fitReq);
 }
 
 let storySeq = 0;

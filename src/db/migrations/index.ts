@@ -4,6 +4,7 @@ import { sql as core } from './001-core.js';
 import { sql as queryIndexes } from './007-query-indexes.js';
 import { sql as benchIndexes } from './009-bench-indexes.js';
 import { sql as telemetryCommits } from './010-telemetry-commits.js';
+import { sql as billingTruth } from './011-billing-truth.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   { version: 7, name: 'query-indexes', sql: queryIndexes },
   { version: 9, name: 'bench-indexes', sql: benchIndexes },
   { version: 10, name: 'telemetry-commits', sql: telemetryCommits },
+  { version: 11, name: 'billing-truth', sql: billingTruth },
 ];

@@ -20,6 +20,10 @@ export interface Person {
   name: string | null;
   team_id: number | null;
   created_at: number;
+  /** the person's Claude plan: subscription usage is not billed per token */
+  claude_plan: 'subscription' | 'api' | null;
+  claude_plan_source: 'admin' | 'analytics' | null;
+  claude_plan_day: string | null;
 }
 
 export type IdentityKind = 'jira' | 'linear' | 'github' | 'account_uuid';
@@ -51,6 +55,7 @@ export function orgRepo(db: Db) {
       personClearSlack: db.prepare('UPDATE people SET slack_user_id = NULL WHERE slack_user_id = ? AND id <> ?'),
       personSetName: db.prepare('UPDATE people SET name = COALESCE(name, ?) WHERE id = ?'),
       personSetTeam: db.prepare('UPDATE people SET team_id = ? WHERE id = ?'),
+      personSetPlan: db.prepare('UPDATE people SET claude_plan = ?, claude_plan_source = ?, claude_plan_day = ? WHERE id = ?'),
       teamMembers: db.prepare('SELECT * FROM people WHERE team_id = ? ORDER BY COALESCE(name, email)'),
       identity: db.prepare('SELECT person_id FROM person_identities WHERE kind = ? AND external_id = ?'),
       identityUpsert: db.prepare(
@@ -145,6 +150,8 @@ export function orgRepo(db: Db) {
         return s.personByEmail.get(e) as Person;
       }) as (slackUserId: string, email: string, now: number) => Person,
       setPersonTeam: (personId: number, teamId: number | null) => void s.personSetTeam.run(teamId, personId),
+      setClaudePlan: (personId: number, plan: 'subscription' | 'api' | null, source: 'admin' | 'analytics' | null, day: string | null = null) =>
+        void s.personSetPlan.run(plan, plan === null ? null : source, day, personId),
 
       personByIdentity(kind: IdentityKind, externalId: string): Person | undefined {
         const r = s.identity.get(kind, externalId) as { person_id: number } | undefined;

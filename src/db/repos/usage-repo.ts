@@ -1,16 +1,18 @@
-// usage_records and the rollups kept in step with it (usage_daily_team, usage_daily_person, and the
-// usage totals of agent_sessions). Every usage write goes through a writer from this repository, in
-// the caller's transaction:
+// usage_records and the rollups kept in step with it (usage_daily_team, usage_daily_person,
+// usage_hourly, usage_utc_person, and the usage totals of agent_sessions). Every usage write goes
+// through a writer from this repository, in the caller's transaction:
 //   insert   INSERT … ON CONFLICT(idem_key) DO NOTHING (false = a duplicate);
 //   replace  a late correction: the old row's contribution is subtracted, the new one added;
 //   remove   the same, without a new row;
-//   uncountSessionMetrics  counting rule a: a session's metric rows flip to counted = 0.
+//   uncountSessionMetrics / uncountSessionlessMetrics  counting rule a: metric rows flip to counted = 0.
 // Rollup and session deltas are summed in memory and written once per key by flush(), so a batch
 // costs one statement per row plus one per (team, day, model) touched.
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';
 import { sessionRepo } from './session-repo.js';
-import { BILLING_ADJUSTMENT_MODEL, SOURCE, TELEMETRY_SOURCES, type SeriesState } from '../../domain/counting.js';
+import { BILLING, RECONCILED } from '../../domain/billing-source.js';
+import { SOURCE, TELEMETRY_SOURCES, type SeriesState } from '../../domain/counting.js';
+import { HOUR_MS, utcDayOf } from '../../domain/reconciliation.js';
 
 export type CostSource = 'reported' | 'computed' | 'unpriced';
 
@@ -22,9 +24,15 @@ export interface UsageRowInput {
   day: string;
   provider: string;
   model: string;
+  /** who bills it: anthropic_api, openai_api, bedrock, vertex, subscription, or a generic provider */
+  billingSource: string;
   personId: number | null;
   teamId: number | null;
   sessionId: string | null;
+  /** adjustment rows: the UTC day they reconcile */
+  billDay?: string | null;
+  /** metric rows: the start of the point's window (its end is ts) */
+  spanStart?: number | null;
   project?: string | null;
   workspaceId?: string | null;
   apiKeyId?: string | null;
@@ -47,6 +55,9 @@ export interface UsageRecord {
   day: string;
   provider: string;
   model: string | null;
+  billing_source: string;
+  bill_day: string | null;
+  span_start: number | null;
   person_id: number | null;
   team_id: number | null;
   session_id: string | null;
@@ -75,9 +86,9 @@ export interface UnpricedModel {
 
 /** What a batch changed, for reconciliation and the after-ingest hooks. */
 export interface UsageTouched {
-  /** `${provider}\u0000${day}` of every counted change */
-  providerDays: Set<string>;
-  /** `${personId}\u0000${day}` of counted Anthropic telemetry changes (rule c) */
+  /** `${billingSource}\u0000${utcDay}` of counted changes a bill may cover (rule b) */
+  billDays: Set<string>;
+  /** `${personId}\u0000${utcDay}` of counted Claude Code telemetry changes (rule c) */
   telemetryPersonDays: Set<string>;
   /** teams whose spend changed (null: unattributed) */
   teams: Set<number | null>;
@@ -90,6 +101,8 @@ export interface UsageWriter {
   remove(idemKey: string): boolean;
   /** rule a: flips the session's counted metric rows to counted = 0; returns how many */
   uncountSessionMetrics(sessionId: string): number;
+  /** rule a without session ids: metric rows of a person and model whose window meets [from, to] */
+  uncountSessionlessMetrics(personId: number, model: string, from: number, to: number): number;
   /** writes the summed rollup and session deltas */
   flush(): void;
   readonly touched: UsageTouched;
@@ -97,8 +110,10 @@ export interface UsageWriter {
 
 interface Contribution {
   day: string;
+  ts: number;
   provider: string;
   model: string;
+  billingSource: string;
   teamId: number | null;
   personId: number | null;
   sessionId: string | null;
@@ -117,6 +132,7 @@ interface TeamDelta {
   team: number;
   provider: string;
   model: string;
+  billingSource: string;
   cost: number;
   input: number;
   output: number;
@@ -144,8 +160,10 @@ interface SessionDelta {
 function fromInput(r: UsageRowInput): Contribution {
   return {
     day: r.day,
+    ts: r.ts,
     provider: r.provider,
     model: r.model,
+    billingSource: r.billingSource,
     teamId: r.teamId,
     personId: r.personId,
     sessionId: r.sessionId,
@@ -163,8 +181,10 @@ function fromInput(r: UsageRowInput): Contribution {
 function fromRecord(r: UsageRecord): Contribution {
   return {
     day: r.day,
+    ts: r.ts,
     provider: r.provider,
     model: r.model ?? '',
+    billingSource: r.billing_source,
     teamId: r.team_id,
     personId: r.person_id,
     sessionId: r.session_id,
@@ -180,8 +200,9 @@ function fromRecord(r: UsageRecord): Contribution {
 }
 
 const COLUMNS =
-  'idem_key, source, ts, day, provider, model, person_id, team_id, session_id, project, workspace_id, api_key_id, ' +
-  'input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, requests, cost_usd, cost_source, counted, fit_alt_cost_usd';
+  'idem_key, source, ts, day, provider, model, billing_source, bill_day, span_start, person_id, team_id, session_id, project, ' +
+  'workspace_id, api_key_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, requests, cost_usd, cost_source, ' +
+  'counted, fit_alt_cost_usd';
 
 function params(r: UsageRowInput): unknown[] {
   return [
@@ -191,6 +212,9 @@ function params(r: UsageRowInput): unknown[] {
     r.day,
     r.provider,
     r.model,
+    r.billingSource,
+    r.billDay ?? null,
+    r.spanStart ?? null,
     r.personId,
     r.teamId,
     r.sessionId,
@@ -209,6 +233,11 @@ function params(r: UsageRowInput): unknown[] {
   ];
 }
 
+/** billing sources whose counted spend is compared with a polled bill (usage_hourly) */
+const RECONCILED_SOURCES = new Set(Object.values(RECONCILED));
+/** billing sources of Claude Code telemetry compared with the Analytics API (usage_utc_person) */
+const PERSON_RECONCILED = new Set<string>([BILLING.anthropicApi, BILLING.subscription]);
+
 export function usageRepo(db: Db) {
   return memoForDb(db, 'usage', () => {
     const sessions = sessionRepo(db);
@@ -219,20 +248,27 @@ export function usageRepo(db: Db) {
       ),
       byKey: db.prepare('SELECT * FROM usage_records WHERE idem_key = ?'),
       update: db.prepare(
-        `UPDATE usage_records SET source = ?, ts = ?, day = ?, provider = ?, model = ?, person_id = ?, team_id = ?, session_id = ?,
-           project = ?, workspace_id = ?, api_key_id = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,
-           cache_write_tokens = ?, requests = ?, cost_usd = ?, cost_source = ?, counted = ?, fit_alt_cost_usd = ?
+        `UPDATE usage_records SET source = ?, ts = ?, day = ?, provider = ?, model = ?, billing_source = ?, bill_day = ?, span_start = ?,
+           person_id = ?, team_id = ?, session_id = ?, project = ?, workspace_id = ?, api_key_id = ?, input_tokens = ?,
+           output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?, requests = ?, cost_usd = ?, cost_source = ?,
+           counted = ?, fit_alt_cost_usd = ?
          WHERE idem_key = ?`,
       ),
       delete: db.prepare('DELETE FROM usage_records WHERE idem_key = ?'),
       uncountMetrics: db.prepare(
         `UPDATE usage_records SET counted = 0 WHERE session_id = ? AND source = '${SOURCE.otlpMetric}' AND counted = 1 RETURNING *`,
       ),
+      // a point's window [span_start, ts] meets [from, to]; rows from before windows were kept use ts alone
+      uncountSessionless: db.prepare(
+        `UPDATE usage_records SET counted = 0
+         WHERE source = '${SOURCE.otlpMetric}' AND session_id IS NULL AND person_id = ? AND model = ? AND counted = 1
+           AND ts >= ? AND COALESCE(span_start, ts) <= ? RETURNING *`,
+      ),
       team: db.prepare(
-        `INSERT INTO usage_daily_team (day, team_id, provider, model, cost_usd, input_tokens, output_tokens, cache_read_tokens,
-           cache_write_tokens, requests, fit_cost_usd, fit_alt_cost_usd, fit_requests)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (team_id, day, provider, model) DO UPDATE SET
+        `INSERT INTO usage_daily_team (day, team_id, provider, model, billing_source, cost_usd, input_tokens, output_tokens,
+           cache_read_tokens, cache_write_tokens, requests, fit_cost_usd, fit_alt_cost_usd, fit_requests)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (team_id, day, provider, model, billing_source) DO UPDATE SET
            cost_usd = cost_usd + excluded.cost_usd, input_tokens = input_tokens + excluded.input_tokens,
            output_tokens = output_tokens + excluded.output_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
            cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, requests = requests + excluded.requests,
@@ -240,29 +276,45 @@ export function usageRepo(db: Db) {
            fit_requests = fit_requests + excluded.fit_requests`,
       ),
       person: db.prepare(
-        `INSERT INTO usage_daily_person (day, person_id, team_id, provider, model, cost_usd, input_tokens, output_tokens,
-           cache_read_tokens, cache_write_tokens, requests)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (person_id, day, provider, model, team_id) DO UPDATE SET
+        `INSERT INTO usage_daily_person (day, person_id, team_id, provider, model, billing_source, cost_usd, input_tokens,
+           output_tokens, cache_read_tokens, cache_write_tokens, requests)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (person_id, day, provider, model, billing_source, team_id) DO UPDATE SET
            cost_usd = cost_usd + excluded.cost_usd, input_tokens = input_tokens + excluded.input_tokens,
            output_tokens = output_tokens + excluded.output_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
            cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, requests = requests + excluded.requests`,
       ),
-      observedByTeam: db.prepare(
-        `SELECT team_id, SUM(cost_usd) AS cost FROM usage_daily_team
-         WHERE day = ? AND provider = ? AND model <> '${BILLING_ADJUSTMENT_MODEL}' GROUP BY team_id`,
+      hourly: db.prepare(
+        `INSERT INTO usage_hourly (billing_source, hour, team_id, cost_usd) VALUES (?, ?, ?, ?)
+         ON CONFLICT (billing_source, hour, team_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
       ),
-      rowsOfSource: db.prepare('SELECT * FROM usage_records WHERE provider = ? AND day = ? AND source = ?'),
-      telemetryByPerson: db.prepare(
-        `SELECT person_id, SUM(cost_usd) AS cost FROM usage_records
-         WHERE provider = 'anthropic' AND day = ? AND counted = 1 AND person_id IS NOT NULL
-           AND source IN (${TELEMETRY_SOURCES.map((x) => `'${x}'`).join(', ')})
-         GROUP BY person_id`,
+      utcPerson: db.prepare(
+        `INSERT INTO usage_utc_person (billing_source, day, person_id, cost_usd) VALUES (?, ?, ?, ?)
+         ON CONFLICT (billing_source, day, person_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
       ),
+      observedHours: db.prepare(
+        'SELECT hour, team_id, cost_usd FROM usage_hourly WHERE billing_source = ? AND hour >= ? AND hour < ? AND cost_usd <> 0',
+      ),
+      adjustments: db.prepare('SELECT * FROM usage_records WHERE bill_day = ? AND source = ? AND billing_source = ?'),
+      telemetryByPerson: db.prepare('SELECT person_id, cost_usd FROM usage_utc_person WHERE billing_source = ? AND day = ?'),
       telemetryForPerson: db.prepare(
-        `SELECT COALESCE(SUM(cost_usd), 0) AS cost FROM usage_records
-         WHERE provider = 'anthropic' AND day = ? AND counted = 1 AND person_id = ?
-           AND source IN (${TELEMETRY_SOURCES.map((x) => `'${x}'`).join(', ')})`,
+        'SELECT COALESCE(SUM(cost_usd), 0) AS cost FROM usage_utc_person WHERE billing_source = ? AND day = ? AND person_id = ?',
+      ),
+      coverMinute: db.prepare('INSERT OR IGNORE INTO telemetry_event_minutes (person_id, model, minute) VALUES (?, ?, ?)'),
+      coveredMinute: db.prepare(
+        'SELECT 1 FROM telemetry_event_minutes WHERE person_id = ? AND model = ? AND minute >= ? AND minute <= ? LIMIT 1',
+      ),
+      pruneMinutes: db.prepare('DELETE FROM telemetry_event_minutes WHERE minute < ?'),
+      unattributedBy: {
+        workspace: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND workspace_id = ? AND bill_day IS NULL`),
+        project: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND project = ? AND bill_day IS NULL`),
+        key: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND api_key_id = ? AND bill_day IS NULL`),
+        person: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND person_id = ? AND bill_day IS NULL`),
+      },
+      telemetryOfUtcDay: db.prepare(
+        `SELECT * FROM usage_records WHERE provider = 'anthropic' AND day >= ? AND day <= ? AND ts >= ? AND ts < ?
+           AND source IN (${TELEMETRY_SOURCES.map((x) => `'${x}'`).join(', ')})
+           AND person_id IN (SELECT value FROM json_each(?))`,
       ),
       series: db.prepare('SELECT start_ns, last_time_ns, last_value FROM otel_series WHERE series_key = ?'),
       seriesSet: db.prepare(
@@ -287,8 +339,10 @@ export function usageRepo(db: Db) {
       const teamDeltas = new Map<string, TeamDelta>();
       const personDeltas = new Map<string, PersonDelta>();
       const sessionDeltas = new Map<string, SessionDelta>();
+      const hourlyDeltas = new Map<string, number>();
+      const utcPersonDeltas = new Map<string, number>();
       const touched: UsageTouched = {
-        providerDays: new Set(),
+        billDays: new Set(),
         telemetryPersonDays: new Set(),
         teams: new Set(),
         sessions: new Set(),
@@ -296,10 +350,25 @@ export function usageRepo(db: Db) {
 
       const contribute = (c: Contribution, sign: 1 | -1) => {
         const team = c.teamId ?? 0;
-        const tk = `${team}\u0000${c.day}\u0000${c.provider}\u0000${c.model}`;
+        const tk = `${team}\u0000${c.day}\u0000${c.provider}\u0000${c.model}\u0000${c.billingSource}`;
         let t = teamDeltas.get(tk);
         if (!t) {
-          t = { day: c.day, team, provider: c.provider, model: c.model, cost: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, requests: 0, fitCost: 0, fitAlt: 0, fitRequests: 0 };
+          t = {
+            day: c.day,
+            team,
+            provider: c.provider,
+            model: c.model,
+            billingSource: c.billingSource,
+            cost: 0,
+            input: 0,
+            output: 0,
+            cacheRead: 0,
+            cacheWrite: 0,
+            requests: 0,
+            fitCost: 0,
+            fitAlt: 0,
+            fitRequests: 0,
+          };
           teamDeltas.set(tk, t);
         }
         t.cost += sign * c.cost;
@@ -317,7 +386,20 @@ export function usageRepo(db: Db) {
           const pk = `${c.personId}\u0000${tk}`;
           let p = personDeltas.get(pk);
           if (!p) {
-            p = { day: c.day, person: c.personId, team, provider: c.provider, model: c.model, cost: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, requests: 0 };
+            p = {
+              day: c.day,
+              person: c.personId,
+              team,
+              provider: c.provider,
+              model: c.model,
+              billingSource: c.billingSource,
+              cost: 0,
+              input: 0,
+              output: 0,
+              cacheRead: 0,
+              cacheWrite: 0,
+              requests: 0,
+            };
             personDeltas.set(pk, p);
           }
           p.cost += sign * c.cost;
@@ -326,9 +408,18 @@ export function usageRepo(db: Db) {
           p.cacheRead += sign * c.cacheRead;
           p.cacheWrite += sign * c.cacheWrite;
           p.requests += sign * c.requests;
-          if (c.provider === 'anthropic' && TELEMETRY_SOURCES.includes(c.source)) {
-            touched.telemetryPersonDays.add(`${c.personId}\u0000${c.day}`);
+          if (c.provider === 'anthropic' && TELEMETRY_SOURCES.includes(c.source) && PERSON_RECONCILED.has(c.billingSource)) {
+            const ud = utcDayOf(c.ts);
+            const uk = `${c.billingSource}\u0000${ud}\u0000${c.personId}`;
+            utcPersonDeltas.set(uk, (utcPersonDeltas.get(uk) ?? 0) + sign * c.cost);
+            touched.telemetryPersonDays.add(`${c.personId}\u0000${ud}`);
           }
+        }
+        if (RECONCILED_SOURCES.has(c.billingSource) && c.source !== SOURCE.billingGap) {
+          const hour = Math.floor(c.ts / HOUR_MS) * HOUR_MS;
+          const hk = `${c.billingSource}\u0000${hour}\u0000${team}`;
+          hourlyDeltas.set(hk, (hourlyDeltas.get(hk) ?? 0) + sign * c.cost);
+          if (c.source !== SOURCE.analyticsGap) touched.billDays.add(`${c.billingSource}\u0000${utcDayOf(c.ts)}`);
         }
         if (c.sessionId !== null) {
           let d = sessionDeltas.get(c.sessionId);
@@ -344,7 +435,6 @@ export function usageRepo(db: Db) {
           d.requests += sign * c.requests;
           touched.sessions.add(c.sessionId);
         }
-        touched.providerDays.add(`${c.provider}\u0000${c.day}`);
         touched.teams.add(c.teamId);
       };
 
@@ -378,17 +468,32 @@ export function usageRepo(db: Db) {
           for (const r of rows) contribute(fromRecord(r), -1);
           return rows.length;
         },
+        uncountSessionlessMetrics(personId, model, from, to) {
+          const rows = s.uncountSessionless.all(personId, model, from, to) as UsageRecord[];
+          for (const r of rows) contribute(fromRecord(r), -1);
+          return rows.length;
+        },
         flush() {
           for (const t of teamDeltas.values()) {
-            s.team.run(t.day, t.team, t.provider, t.model, t.cost, t.input, t.output, t.cacheRead, t.cacheWrite, t.requests, t.fitCost, t.fitAlt, t.fitRequests);
+            s.team.run(t.day, t.team, t.provider, t.model, t.billingSource, t.cost, t.input, t.output, t.cacheRead, t.cacheWrite, t.requests, t.fitCost, t.fitAlt, t.fitRequests);
           }
           for (const p of personDeltas.values()) {
-            s.person.run(p.day, p.person, p.team, p.provider, p.model, p.cost, p.input, p.output, p.cacheRead, p.cacheWrite, p.requests);
+            s.person.run(p.day, p.person, p.team, p.provider, p.model, p.billingSource, p.cost, p.input, p.output, p.cacheRead, p.cacheWrite, p.requests);
+          }
+          for (const [k, cost] of hourlyDeltas) {
+            const [source, hour, team] = k.split('\u0000') as [string, string, string];
+            s.hourly.run(source, Number(hour), Number(team), cost);
+          }
+          for (const [k, cost] of utcPersonDeltas) {
+            const [source, day, person] = k.split('\u0000') as [string, string, string];
+            s.utcPerson.run(source, day, Number(person), cost);
           }
           for (const [id, d] of sessionDeltas) sessions.addUsage(id, d);
           teamDeltas.clear();
           personDeltas.clear();
           sessionDeltas.clear();
+          hourlyDeltas.clear();
+          utcPersonDeltas.clear();
         },
       };
     }
@@ -397,22 +502,48 @@ export function usageRepo(db: Db) {
       /** A batch writer; use it inside one transaction and call flush() before it commits. */
       writer,
       byIdemKey: (key: string) => s.byKey.get(key) as UsageRecord | undefined,
-      /** counted spend of a provider on a local day by team (0 = unattributed), billing adjustments excluded */
-      observedByTeam(provider: string, day: string): Map<number, number> {
-        const out = new Map<number, number>();
-        for (const r of s.observedByTeam.all(day, provider) as Array<{ team_id: number; cost: number }>) out.set(r.team_id, r.cost);
+      /**
+       * Counted spend of a reconciled billing source in [from, to) by team (0 = unattributed) and UTC
+       * hour index from `from`, billing adjustments excluded: what telemetry saw.
+       */
+      observedHours(billingSource: string, from: number, to: number): Map<number, number[]> {
+        const out = new Map<number, number[]>();
+        for (const r of s.observedHours.all(billingSource, from, to) as Array<{ hour: number; team_id: number; cost_usd: number }>) {
+          let hours = out.get(r.team_id);
+          if (!hours) {
+            hours = new Array<number>(Math.ceil((to - from) / HOUR_MS)).fill(0);
+            out.set(r.team_id, hours);
+          }
+          hours[Math.floor((r.hour - from) / HOUR_MS)]! += r.cost_usd;
+        }
         return out;
       },
-      /** rows of one source (billing_gap, analytics_gap) for a provider and local day */
-      rowsOfSource: (provider: string, day: string, source: string) => s.rowsOfSource.all(provider, day, source) as UsageRecord[],
-      /** counted Claude Code telemetry cost per person on a local day */
-      telemetryCostByPerson(day: string): Map<number, number> {
+      /** adjustment rows (billing_gap, analytics_gap) of one UTC day and billing source */
+      adjustmentRows: (billDay: string, source: string, billingSource: string) =>
+        s.adjustments.all(billDay, source, billingSource) as UsageRecord[],
+      /** counted Claude Code telemetry of a billing source per person on a UTC day */
+      telemetryCostByPerson(billingSource: string, utcDay: string): Map<number, number> {
         const out = new Map<number, number>();
-        for (const r of s.telemetryByPerson.all(day) as Array<{ person_id: number; cost: number }>) out.set(r.person_id, r.cost);
+        for (const r of s.telemetryByPerson.all(billingSource, utcDay) as Array<{ person_id: number; cost_usd: number }>) {
+          out.set(r.person_id, r.cost_usd);
+        }
         return out;
       },
-      telemetryCostForPerson: (personId: number, day: string) =>
-        (s.telemetryForPerson.get(day, personId) as { cost: number }).cost,
+      telemetryCostForPerson: (billingSource: string, personId: number, utcDay: string) =>
+        (s.telemetryForPerson.get(billingSource, utcDay, personId) as { cost: number }).cost,
+      /** records that a person sent api_request events for a model in this minute; true when new */
+      coverMinute: (personId: number, model: string, minute: number): boolean => s.coverMinute.run(personId, model, minute).changes > 0,
+      /** whether a person sent api_request events for a model in any minute of [fromMinute, toMinute] */
+      coveredMinutes: (personId: number, model: string, fromMinute: number, toMinute: number): boolean =>
+        s.coveredMinute.get(personId, model, fromMinute, toMinute) !== undefined,
+      /** forgets event minutes before `minute` (a metric that late is not matched any more) */
+      pruneEventMinutes: (minute: number) => s.pruneMinutes.run(minute).changes,
+      /** unattributed rows (adjustments excluded) of a mapped source or a person */
+      unattributedRows: (by: 'workspace' | 'project' | 'key' | 'person', value: string | number) =>
+        s.unattributedBy[by].all(value) as UsageRecord[],
+      /** Claude Code telemetry of some people in [from, to) (the local days it spans given to use the index) */
+      telemetryOfUtcDay: (from: number, to: number, fromDay: string, toDay: string, personIds: number[]) =>
+        s.telemetryOfUtcDay.all(fromDay, toDay, from, to, JSON.stringify(personIds)) as UsageRecord[],
       /** last state of a cumulative OTLP series */
       seriesState(key: string): SeriesState | undefined {
         const r = s.series.get(key) as { start_ns: string; last_time_ns: string; last_value: number } | undefined;

@@ -2,6 +2,7 @@
 // Privacy: of user_prompt only the time is used (prompts are counted); the prompt text, tool
 // parameters and tool input are never read, whatever the exporter sends. Tool errors are kept only
 // as a short signature hash.
+import { billingSourceOf, BILLING, priceProviderOf } from '../../domain/billing-source.js';
 import { SOURCE, UNKNOWN_MODEL } from '../../domain/counting.js';
 import { modelFitAltCost, priceTokens, type TokenCounts } from '../../domain/pricing.js';
 import type { CostSource } from '../../db/repos/usage-repo.js';
@@ -103,18 +104,25 @@ function ingestEvent(
     case 'api_request': {
       const t = tokens!;
       const model = str(a['model']) ?? UNKNOWN_MODEL;
+      const billingSource = billingSourceOf(CLAUDE_CODE_PROVIDER, model, attribution.plan);
+      // Claude Code reports Anthropic's list price; on Bedrock and Vertex the cloud's own price applies
+      const cloud = billingSource === BILLING.bedrock || billingSource === BILLING.vertex;
+      const priced =
+        reportedCost === undefined || cloud
+          ? priceTokens(priceProviderOf(billingSource, CLAUDE_CODE_PROVIDER), model, t, { at: time.ms, perRequest: true })
+          : undefined;
       let costUsd: number;
       let costSource: CostSource;
-      if (reportedCost !== undefined) {
+      if (priced?.priced || reportedCost === undefined) {
+        costUsd = priced!.costUsd;
+        costSource = priced!.priced ? 'computed' : 'unpriced';
+      } else {
         costUsd = reportedCost;
         costSource = 'reported';
-      } else {
-        const p = priceTokens(CLAUDE_CODE_PROVIDER, model, t, { at: time.ms, perRequest: true });
-        costUsd = p.costUsd;
-        costSource = p.priced ? 'computed' : 'unpriced';
       }
       // counting rule a: from now on this session is counted from its events
       if (who.sessionId) batch.markHasEvents(who.sessionId);
+      if (attribution.personId !== null) batch.coverEvent(attribution.personId, model, time.ms);
       batch.addUsage({
         idemKey: `otlp:e:${key}`,
         source: SOURCE.otlpEvent,
@@ -122,6 +130,7 @@ function ingestEvent(
         day: batch.day(time.ms),
         provider: CLAUDE_CODE_PROVIDER,
         model,
+        billingSource,
         personId: attribution.personId,
         teamId: attribution.teamId,
         sessionId: who.sessionId ?? null,

@@ -2,6 +2,7 @@
 // requests, lines, active time). Delta points are summed, each keyed by its series and time window so
 // a replayed export adds nothing; cumulative points add only their increase over the last value seen.
 import { usageRepo } from '../../db/repos/usage-repo.js';
+import { billingSourceOf } from '../../domain/billing-source.js';
 import { SOURCE, UNKNOWN_MODEL, cumulativeIncrease, metricRowCounted } from '../../domain/counting.js';
 import type { UsageBatch } from '../usage/usage-batch.js';
 import { canonical, hashKey, nanos, nanosToMs, str, toAttrs, type Attrs } from './any-value.js';
@@ -94,10 +95,14 @@ function ingestPoint(
 
   const seriesKey = hashKey(scope.resourceKey, scope.scopeName, name, canonical(pointAttrs));
   let increase = value;
+  // the window this point's usage happened in: a delta point's own, a cumulative point's since the last one
+  let windowStartNs = startNs;
   if (temporality === CUMULATIVE) {
-    const step = cumulativeIncrease(usage.seriesState(seriesKey), { startNs, timeNs, value });
+    const prev = usage.seriesState(seriesKey);
+    const step = cumulativeIncrease(prev, { startNs, timeNs, value });
     if (step.next) usage.saveSeries(seriesKey, step.next);
     increase = step.increase;
+    if (prev && prev.startNs === startNs) windowStartNs = prev.lastTimeNs;
   }
   if (increase <= 0) return;
   const key = hashKey('m', seriesKey, startNs, timeNs);
@@ -118,13 +123,21 @@ function ingestPoint(
   if (kind === 'cost' || kind === 'tokens') {
     const tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     if (tokenField) tokens[tokenField] = Math.round(increase);
+    const model = str(attrs['model']) ?? UNKNOWN_MODEL;
+    const spanStart = windowStartNs > 0n && windowStartNs <= timeNs ? nanosToMs(windowStartNs) : ts;
+    // without a session id, events of the same person and model in the point's window are the same calls
+    const coveredByEvents =
+      session === undefined && attribution.personId !== null && batch.eventsCover(attribution.personId, model, spanStart, ts);
     batch.addUsage({
       idemKey: `otlp:m:${key}`,
       source: SOURCE.otlpMetric,
       ts,
+      spanStart,
       day: batch.day(ts),
       provider: CLAUDE_CODE_PROVIDER,
-      model: str(attrs['model']) ?? UNKNOWN_MODEL,
+      model,
+      // metric cost is Claude Code's own estimate at Anthropic's list price, whichever cloud served it
+      billingSource: billingSourceOf(CLAUDE_CODE_PROVIDER, model, attribution.plan),
       personId: attribution.personId,
       teamId: attribution.teamId,
       sessionId: who.sessionId ?? null,
@@ -136,7 +149,7 @@ function ingestPoint(
       costUsd: kind === 'cost' ? increase : 0,
       // the cost of token rows is carried by the sibling cost.usage series
       costSource: 'reported',
-      counted: metricRowCounted(session?.hasEvents ?? false),
+      counted: metricRowCounted(session?.hasEvents ?? coveredByEvents),
       fitAltCostUsd: null,
     });
     return;

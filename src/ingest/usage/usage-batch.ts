@@ -38,7 +38,7 @@ function cachedDirectory(deps: Deps, now: number): AttributionDirectory {
       let p = byEmail.get(email);
       if (!p) {
         const row = org.ensurePersonByEmail(email, now);
-        p = { id: row.id, team_id: row.team_id };
+        p = { id: row.id, team_id: row.team_id, claude_plan: row.claude_plan };
         byEmail.set(email, p);
       }
       return p;
@@ -46,7 +46,7 @@ function cachedDirectory(deps: Deps, now: number): AttributionDirectory {
     personByAccountUuid(uuid) {
       if (!byUuid.has(uuid)) {
         const row = org.personByIdentity('account_uuid', uuid);
-        byUuid.set(uuid, row ? { id: row.id, team_id: row.team_id } : undefined);
+        byUuid.set(uuid, row ? { id: row.id, team_id: row.team_id, claude_plan: row.claude_plan } : undefined);
       }
       return byUuid.get(uuid);
     },
@@ -55,7 +55,7 @@ function cachedDirectory(deps: Deps, now: number): AttributionDirectory {
       const current = org.personByIdentity('account_uuid', uuid);
       if (current?.id !== personId) org.setIdentity('account_uuid', uuid, personId);
       const p = org.personById(personId);
-      byUuid.set(uuid, p ? { id: p.id, team_id: p.team_id } : undefined);
+      byUuid.set(uuid, p ? { id: p.id, team_id: p.team_id, claude_plan: p.claude_plan } : undefined);
     },
     mappedTeam(kind, id) {
       const k = `${kind}\u0000${id}`;
@@ -73,6 +73,7 @@ export class UsageBatch {
   private readonly sessions = new Map<string, { hasEvents: boolean }>();
   private readonly counters = new Map<string, SessionCounters>();
   private readonly days = new Map<number, string>();
+  private readonly coveredMinutes = new Set<string>();
   private readonly sessionRepo: SessionRepo;
 
   constructor(private readonly deps: Deps) {
@@ -165,6 +166,26 @@ export class UsageBatch {
     return this.writer.insert(row);
   }
 
+  /**
+   * Counting rule a without session ids: an api_request event of a person and model means metric
+   * points of the same person and model around it describe the same calls. Marks its minute and
+   * uncounts such points that arrived first.
+   */
+  coverEvent(personId: number, model: string, ts: number): void {
+    const minute = Math.floor(ts / MINUTE_MS);
+    const key = `${personId}\u0000${model}\u0000${minute}`;
+    if (this.coveredMinutes.has(key)) return;
+    this.coveredMinutes.add(key);
+    if (usageRepo(this.deps.db).coverMinute(personId, model, minute)) {
+      this.writer.uncountSessionlessMetrics(personId, model, minute * MINUTE_MS, minute * MINUTE_MS + MINUTE_MS - 1);
+    }
+  }
+
+  /** whether api_request events of this person and model fall in a metric point's window [from, to] */
+  eventsCover(personId: number, model: string, from: number, to: number): boolean {
+    return usageRepo(this.deps.db).coveredMinutes(personId, model, Math.floor(from / MINUTE_MS), Math.floor(to / MINUTE_MS));
+  }
+
   /** Writes rollups, counters and adjustments; call inside the batch's transaction, last. */
   finish(): IngestEffects {
     this.writer.flush();
@@ -174,6 +195,8 @@ export class UsageBatch {
     return { sessionIds: [...sessionIds], teamIds: [...this.writer.touched.teams] };
   }
 }
+
+const MINUTE_MS = 60_000;
 
 interface Job {
   fill: (batch: UsageBatch) => unknown;

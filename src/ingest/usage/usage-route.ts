@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js';
 import { ValidationError, type FieldIssue } from '../../errors.js';
 import { defineRoute, type Route } from '../../http/route.js';
 import { SOURCE } from '../../domain/counting.js';
+import { billingSourceOf, priceProviderOf } from '../../domain/billing-source.js';
 import { modelFitAltCost, normalizeProvider, priceTokens } from '../../domain/pricing.js';
 import { ingestBatch } from './usage-batch.js';
 import { usageBodySchema, type UsageBody } from './usage-schema.js';
@@ -33,10 +34,12 @@ export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<{
       const a = batch.attribute({ email: r.user ?? undefined, team: r.team ?? undefined, project: r.project ?? undefined });
       if (r.team && a.teamSource !== 'attribute') unknownTeams.add(r.team);
       const tokens = { input: r.input_tokens, output: r.output_tokens, cacheRead: r.cache_read_tokens ?? 0, cacheWrite: r.cache_write_tokens ?? 0 };
+      // a person's Claude plan covers their Claude Code, not the API calls a gateway reports
+      const billingSource = billingSourceOf(provider, r.model);
       let costUsd = r.cost_usd ?? 0;
       let costSource: 'reported' | 'computed' | 'unpriced' = 'reported';
       if (r.cost_usd === undefined || r.cost_usd === null) {
-        const p = priceTokens(provider, r.model, tokens, { at: ts, perRequest: true });
+        const p = priceTokens(priceProviderOf(billingSource, provider), r.model, tokens, { at: ts, perRequest: true });
         costUsd = p.costUsd;
         costSource = p.priced ? 'computed' : 'unpriced';
       }
@@ -50,6 +53,7 @@ export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<{
         day: batch.day(ts),
         provider,
         model: r.model,
+        billingSource,
         personId: a.personId,
         teamId: a.teamId,
         sessionId: r.session_id ?? null,

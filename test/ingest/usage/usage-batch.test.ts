@@ -22,6 +22,7 @@ const row = (key: string, sessionId: string) => ({
   ts: Date.parse('2026-11-20T09:00:00Z'),
   day: '2026-11-20',
   provider: 'openai',
+  billingSource: 'openai_api',
   model: 'gpt-4o',
   personId: null,
   teamId: null,
@@ -40,7 +41,7 @@ const row = (key: string, sessionId: string) => ({
 describe('ingestBatch (group commit)', () => {
   it('writes requests that arrive together in one group, runs the hooks once, and isolates a failure', async () => {
     const ok1 = ingestBatch(deps, (b) => {
-      b.session({ sessionId: 's1', source: 'generic', at: 0, attribution: { personId: null, teamId: null, teamSource: null } });
+      b.session({ sessionId: 's1', source: 'generic', at: 0, attribution: { personId: null, teamId: null, teamSource: null, plan: null } });
       return b.addUsage(row('a', 's1'));
     });
     const bad = ingestBatch(deps, (b) => {

@@ -23,21 +23,21 @@ export interface RollupRow {
 
 export function rollup(db: Db, r: RollupRow): void {
   db.prepare(
-    `INSERT INTO usage_daily_team (day, team_id, provider, model, cost_usd, input_tokens, output_tokens, requests, fit_cost_usd, fit_alt_cost_usd, fit_requests)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (team_id, day, provider, model) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
+    `INSERT INTO usage_daily_team (day, team_id, provider, model, billing_source, cost_usd, input_tokens, output_tokens, requests, fit_cost_usd, fit_alt_cost_usd, fit_requests)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (team_id, day, provider, model, billing_source) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
        input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
        requests = requests + excluded.requests, fit_cost_usd = fit_cost_usd + excluded.fit_cost_usd,
        fit_alt_cost_usd = fit_alt_cost_usd + excluded.fit_alt_cost_usd, fit_requests = fit_requests + excluded.fit_requests`,
-  ).run(r.day, r.teamId, r.provider ?? 'anthropic', r.model, r.cost, r.input ?? 0, r.output ?? 0, r.requests ?? 0, r.fitCost ?? 0, r.fitAlt ?? 0, r.fitRequests ?? 0);
+  ).run(r.day, r.teamId, r.provider ?? 'anthropic', r.model, `${r.provider ?? 'anthropic'}_api`, r.cost, r.input ?? 0, r.output ?? 0, r.requests ?? 0, r.fitCost ?? 0, r.fitAlt ?? 0, r.fitRequests ?? 0);
   if (r.personId !== undefined) {
     db.prepare(
-      `INSERT INTO usage_daily_person (day, person_id, team_id, provider, model, cost_usd, input_tokens, output_tokens, requests)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (person_id, day, provider, model, team_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
+      `INSERT INTO usage_daily_person (day, person_id, team_id, provider, model, billing_source, cost_usd, input_tokens, output_tokens, requests)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (person_id, day, provider, model, billing_source, team_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
          input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
          requests = requests + excluded.requests`,
-    ).run(r.day, r.personId, r.teamId, r.provider ?? 'anthropic', r.model, r.cost, r.input ?? 0, r.output ?? 0, r.requests ?? 0);
+    ).run(r.day, r.personId, r.teamId, r.provider ?? 'anthropic', r.model, `${r.provider ?? 'anthropic'}_api`, r.cost, r.input ?? 0, r.output ?? 0, r.requests ?? 0);
   }
 }
 
