@@ -2,11 +2,12 @@
 // and the delivery context approvers see on a request (stories, cost per story trend, waste).
 import type { Deps } from '../deps.js';
 import { budgetRepo, type BudgetIncrease, type BudgetRequest } from '../db/repos/budget-repo.js';
-import { metricsRepo, type Waste } from '../db/repos/metrics-repo.js';
+import { metricsRepo, type Scope, type Waste } from '../db/repos/metrics-repo.js';
 import type { Team } from '../db/repos/org-repo.js';
 import { budgetUsed, effectiveBudget, shiftMonth } from '../domain/budget-policy.js';
-import { changeRatio, forecastMonth, ratio } from '../domain/ratios.js';
-import { addDays, localDay, monthKey, monthPeriod, type Period } from '../domain/time.js';
+import { forecastMonth, forecastWindowStart } from '../domain/forecast.js';
+import { changeRatio, ratio } from '../domain/ratios.js';
+import { addDays, dayStartInstant, localDay, monthKey, monthPeriod, type Period } from '../domain/time.js';
 
 export interface BudgetStatus {
   team: Team;
@@ -20,7 +21,8 @@ export interface BudgetStatus {
   spentUsd: number;
   /** spent / budget; null without a budget */
   used: number | null;
-  forecastUsd: number;
+  /** null: too early to forecast (src/domain/forecast.ts) */
+  forecastUsd: number | null;
   pending: BudgetRequest[];
 }
 
@@ -37,7 +39,7 @@ export function budgetStatus(deps: Pick<Deps, 'db' | 'config'>, team: Team, now:
   const today = localDay(now, tz);
   const to = today < period.from ? period.from : today >= period.to ? period.to : addDays(today, 1);
   const spentUsd = metricsRepo(deps.db).spend(team.id, period.from, to).costUsd;
-  const forecastUsd = forecastMonth(spentUsd, now - period.startMs, period.endMs - period.startMs);
+  const forecastUsd = monthForecast(deps, team.id, now, period, spentUsd);
   return {
     team,
     month: m,
@@ -51,6 +53,23 @@ export function budgetStatus(deps: Pick<Deps, 'db' | 'config'>, team: Team, now:
     forecastUsd,
     pending: repo.pendingForTeam(team.id),
   };
+}
+
+/**
+ * The month's forecast for a team or the org by the one forecast rule: month-to-date spend plus the
+ * pace of the trailing week for the rest of the month. Null when it is too early (or the month is over:
+ * then the spend is the figure).
+ */
+export function monthForecast(deps: Pick<Deps, 'db' | 'config'>, scope: Scope, now: number, period: Period, spentMtdUsd: number): number | null {
+  if (now >= period.endMs) return spentMtdUsd;
+  if (now < period.startMs) return null;
+  const tz = deps.config.timezone;
+  const metrics = metricsRepo(deps.db);
+  const today = localDay(now, tz);
+  const from = forecastWindowStart(today, metrics.firstSpendDay(scope), addDays);
+  if (from === null) return null;
+  const recentUsd = metrics.spend(scope, from, addDays(today, 1)).costUsd;
+  return forecastMonth({ spentMtdUsd, recentUsd, recentMs: now - dayStartInstant(from, tz), remainingMs: period.endMs - now });
 }
 
 export interface MonthCost {

@@ -1,14 +1,12 @@
 // The weekly digest's numbers: a pure function of plain data gathered by the digest job.
 // Every ratio goes through ratio()/changeRatio(): "no stories" is null and is said in words, never NaN.
 import type { ModelSpend, SpendTotals, StoriesDone, Waste } from '../db/repos/metrics-repo.js';
-import { changeRatio, forecastMonth, ratio } from './ratios.js';
+import { changeRatio, ratio } from './ratios.js';
 import { addDays, daysBetween, lastCompleteWeek, shiftWeeks, type Period } from './time.js';
 
 export const TREND_WEEKS = 8;
 /** top models listed by name; the rest are summed as "others" */
 export const TOP_MODELS = 5;
-/** before this much of the month has passed, a linear forecast says more about the calendar than the spend */
-export const MIN_FORECAST_MS = 3 * 86_400_000;
 
 export type DigestScope = { kind: 'team'; teamId: number; name: string } | { kind: 'org'; name: string };
 
@@ -33,6 +31,8 @@ export interface MonthInput {
   to: string;
   /** counted spend from the first of the month up to now */
   spentUsd: number;
+  /** by the one forecast rule (src/domain/forecast.ts); null: too early to forecast */
+  forecastUsd: number | null;
   elapsedMs: number;
   monthMs: number;
   /** teams.monthly_budget_usd (org: the sum over teams that have one); null when none is set */
@@ -227,7 +227,7 @@ export function computeDigest(input: DigestInput): DigestFigures {
   // budget: base + the month's approved increases; forecast only once enough of the month has passed
   const hasBudget = month.baseBudgetUsd !== null || month.increasesUsd > 0;
   const budgetUsd = hasBudget ? (month.baseBudgetUsd ?? 0) + month.increasesUsd : null;
-  const forecastUsd = month.elapsedMs >= MIN_FORECAST_MS ? forecastMonth(month.spentUsd, month.elapsedMs, month.monthMs) : null;
+  const forecastUsd = month.forecastUsd;
   const usedShare = budgetUsd !== null ? ratio(month.spentUsd, budgetUsd) : null;
   const forecastShare = budgetUsd !== null && forecastUsd !== null ? ratio(forecastUsd, budgetUsd) : null;
   let status: BudgetStatus = 'none';

@@ -9,9 +9,3 @@ export function changeRatio(current: number, previous: number): number | null {
   if (previous === 0) return null;
   return (current - previous) / Math.abs(previous);
 }
-
-/** linear forecast of a month's total from its month-to-date figure */
-export function forecastMonth(spentSoFar: number, elapsedMs: number, monthMs: number): number {
-  if (elapsedMs <= 0 || monthMs <= 0) return spentSoFar;
-  return (spentSoFar * monthMs) / Math.min(elapsedMs, monthMs);
-}

@@ -5,7 +5,7 @@
 // converge on one message. The outbox retries Slack failures and 429s with backoff.
 import type { Deps } from '../deps.js';
 import type { ScheduledJob } from '../feature.js';
-import { budgetStatus } from '../budgets/budget-numbers.js';
+import { budgetStatus, monthForecast } from '../budgets/budget-numbers.js';
 import { digestChartSpec } from '../charts/digest-chart.js';
 import { renderChartPng } from '../charts/render.js';
 import { metricsRepo, type Scope } from '../db/repos/metrics-repo.js';
@@ -55,7 +55,7 @@ function monthInput(deps: Pick<Deps, 'db' | 'config'>, t: DigestTarget, now: num
   const base = { key, from: period.from, to: period.to, elapsedMs: now - period.startMs, monthMs: period.endMs - period.startMs };
   if (t.kind === 'team') {
     const b = budgetStatus(deps, t.team, now, key);
-    return { ...base, spentUsd: b.spentUsd, baseBudgetUsd: b.baseUsd, increasesUsd: b.increasesUsd };
+    return { ...base, spentUsd: b.spentUsd, forecastUsd: b.forecastUsd, baseBudgetUsd: b.baseUsd, increasesUsd: b.increasesUsd };
   }
   const teams = orgRepo(deps.db).teams();
   let baseSum = 0;
@@ -74,9 +74,11 @@ function monthInput(deps: Pick<Deps, 'db' | 'config'>, t: DigestTarget, now: num
   }
   const today = localDay(now, tz);
   const to = today >= period.to ? period.to : addDays(today, 1);
+  const spentUsd = metricsRepo(deps.db).spend('org', period.from, to).costUsd;
   return {
     ...base,
-    spentUsd: metricsRepo(deps.db).spend('org', period.from, to).costUsd,
+    spentUsd,
+    forecastUsd: monthForecast(deps, 'org', now, period, spentUsd),
     baseBudgetUsd: anyBase ? baseSum : null,
     increasesUsd: increases,
     budgetedTeams: budgeted,

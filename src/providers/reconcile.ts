@@ -403,3 +403,22 @@ export function reconcileEverything(ctx: ReconcileContext): number {
   reconcileDays(ctx, days.values());
   return days.size;
 }
+
+export interface ReconcileReportDay {
+  utcDay: string;
+  /** billing_buckets.source the bill was read from; undefined: no bill for the day yet */
+  billSource?: string;
+  groups: ReconcileGroup[];
+  /** telemetry of the day when there is no bill (counted as seen) */
+  unbilledUsd: number;
+}
+
+/** What `/aispend admin reconcile` shows for a provider over some UTC days: the reconciler's own groups. */
+export function reconcileReport(db: Db, provider: string, utcDays: readonly string[]): ReconcileReportDay[] {
+  return utcDays.map((utcDay) => {
+    const { bill, groups, observedHours } = groupsOfDay(db, provider, utcDay);
+    let unbilledUsd = 0;
+    if (!bill) for (const hours of observedHours.values()) unbilledUsd += hours.reduce((s, v) => s + v, 0);
+    return { utcDay, billSource: bill?.source, groups, unbilledUsd };
+  });
+}

@@ -74,7 +74,8 @@ describe('a budget request', () => {
     expect(text).toContain('finish the search migration &amp; its backfill');
     expect(text).toContain('*Spent this month*\\n$3,000 of $5,000 (60%)');
     // 3,000 over 22 days 10 hours of a 30-day month
-    expect(text).toContain('*Forecast to month end*\\n$4,015');
+    // $3,000 so far + the pace since Nov 16 00:00 ($1,800 in 178 h) for the 182 h left = $4,840.45
+    expect(text).toContain('*Forecast to month end*\\n$4,840');
     expect(text).toContain('*Delivered stories this month*\\n10 (30 points)');
     expect(text).toContain('*Cost per story*\\n$300 (▼ 40% vs Oct)');
     expect(text).toContain('*Waste in loop sessions*\\n$120 in 1 session');

@@ -34,8 +34,9 @@ describe('budgetStatus', () => {
     expect(s.budgetUsd).toBe(3250);
     expect(s.increasesUsd).toBe(250);
     expect(s.used).toBeCloseTo(1500 / 3250, 10);
-    // 3 hours before the (721-hour, DST) month ends
-    expect(s.forecastUsd).toBeCloseTo((1500 * 721) / 718, 6);
+    // 3 hours before the (721-hour, DST) month ends. The pace is the trailing window: Nov 23 00:00 PST
+    // (08:00Z) to now, 7 days 21 hours = 189 h, in which $500 was spent (Nov 30)
+    expect(s.forecastUsd).toBeCloseTo(1500 + (500 / 189) * 3, 6);
   });
 
   it('gives approvers cost per story by local month, with the change against last month', () => {

@@ -57,8 +57,8 @@ describe('threshold alerts', () => {
     expect(full.text).toBe('platform has used 101% of its November 2026 budget ($1,010 of $1,000)');
     const text = JSON.stringify(full.blocks);
     expect(text).toContain('has used its whole November 2026 budget: *$1,010* of $1,000 (101%)');
-    // $1,010 over 22 days 10 hours of 30 days
-    expect(text).toContain('At this pace the month ends at $1,352, $352 over budget.');
+    // $1,010 so far + the pace since Nov 16 00:00 ($300 + $210 in 178 h) for the 182 h left = $1,531.46
+    expect(text).toContain('At this pace the month ends at $1,531, $531 over budget.');
     const button = (full.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find(
       (b) => b.type === 'actions',
     )!.elements![0]!;

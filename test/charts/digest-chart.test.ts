@@ -20,7 +20,7 @@ function figures(spend: number[], stories: number[]): DigestFigures {
     waste: { noCommitSessions: 0, noCommitCostUsd: 0, loopSessions: 0, loopCostUsd: 0, totalCostUsd: 0 },
     hasDelivery: true,
     firstSpendDay: null,
-    month: { key: '2026-11', from: '2026-11-01', to: '2026-12-01', spentUsd: 0, elapsedMs: 22 * DAY, monthMs: 30 * DAY, baseBudgetUsd: null, increasesUsd: 0 },
+    month: { key: '2026-11', from: '2026-11-01', to: '2026-12-01', spentUsd: 0, forecastUsd: 0, elapsedMs: 22 * DAY, monthMs: 30 * DAY, baseBudgetUsd: null, increasesUsd: 0 },
   });
 }
 

@@ -22,7 +22,7 @@ function input(over: Partial<DigestInput> = {}): DigestInput {
     waste: { noCommitSessions: 1, noCommitCostUsd: 40, loopSessions: 0, loopCostUsd: 0, totalCostUsd: 40 },
     hasDelivery: true,
     firstSpendDay: '2026-09-28',
-    month: { key: '2026-11', from: '2026-11-01', to: '2026-12-01', spentUsd: 2000, elapsedMs: 22 * DAY, monthMs: 30 * DAY, baseBudgetUsd: 3000, increasesUsd: 0 },
+    month: { key: '2026-11', from: '2026-11-01', to: '2026-12-01', spentUsd: 2000, forecastUsd: 2727.27, elapsedMs: 22 * DAY, monthMs: 30 * DAY, baseBudgetUsd: 3000, increasesUsd: 0 },
     ...over,
   };
 }

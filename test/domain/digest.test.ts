@@ -34,6 +34,8 @@ const month = (over: Partial<MonthInput> = {}): MonthInput => ({
   from: '2026-11-01',
   to: '2026-12-01',
   spentUsd: 3000,
+  // the forecast is an input: one rule (src/domain/forecast.ts) computes it for every surface
+  forecastUsd: 4500,
   elapsedMs: 20 * DAY,
   monthMs: 30 * DAY,
   baseBudgetUsd: 4000,
@@ -185,9 +187,9 @@ describe('computeDigest on a fixture week with known answers', () => {
   });
 
   it('no budget set, and too early in the month to forecast', () => {
-    const b = computeDigest(fixture({ month: month({ baseBudgetUsd: null, increasesUsd: 0, elapsedMs: 2 * DAY }) })).budget;
+    const b = computeDigest(fixture({ month: month({ baseBudgetUsd: null, increasesUsd: 0, elapsedMs: 2 * DAY, forecastUsd: null }) })).budget;
     expect(b).toMatchObject({ budgetUsd: null, usedShare: null, forecastUsd: null, forecastShare: null, status: 'none' });
-    const text = digestText(computeDigest(fixture({ month: month({ baseBudgetUsd: null, increasesUsd: 0, elapsedMs: 2 * DAY }) })));
+    const text = digestText(computeDigest(fixture({ month: month({ baseBudgetUsd: null, increasesUsd: 0, elapsedMs: 2 * DAY, forecastUsd: null }) })));
     expect(text).toContain('too early in the month to forecast');
     expect(text).toContain('no budget set');
   });

@@ -169,6 +169,14 @@ export function deliveryRepo(db: Db) {
       moveCommits: db.prepare('UPDATE commits SET person_id = ? WHERE person_id = ?'),
       movePrs: db.prepare('UPDATE pull_requests SET person_id = ? WHERE person_id = ?'),
       moveStories: db.prepare('UPDATE stories SET person_id = ? WHERE person_id = ?'),
+      attribute: {
+        person: [
+          db.prepare('UPDATE stories SET team_id = ? WHERE team_id IS NULL AND person_id = ?'),
+          db.prepare('UPDATE commits SET team_id = ? WHERE team_id IS NULL AND person_id = ?'),
+          db.prepare('UPDATE pull_requests SET team_id = ? WHERE team_id IS NULL AND person_id = ?'),
+        ],
+        project: [db.prepare('UPDATE stories SET team_id = ? WHERE team_id IS NULL AND project_key = ?')],
+      },
     };
 
     const repo = {
@@ -261,6 +269,11 @@ export function deliveryRepo(db: Db) {
        * Moves delivered work from a placeholder person (e.g. a Jira accountId seen without an email)
        * to the person an admin linked it to. Call inside the transaction that moves the identity.
        */
+      /** gives work without a team to a team: a person's stories, commits and PRs, or a project's stories */
+      attributeUnattributed(by: 'person' | 'project', value: number | string, teamId: number): { stories: number; commits: number; pullRequests: number } {
+        const [stories, commits, prs] = s.attribute[by].map((st) => st.run(teamId, value).changes);
+        return { stories: stories ?? 0, commits: commits ?? 0, pullRequests: prs ?? 0 };
+      },
       movePersonWork(fromPersonId: number, toPersonId: number): void {
         s.moveCommits.run(toPersonId, fromPersonId);
         s.movePrs.run(toPersonId, fromPersonId);

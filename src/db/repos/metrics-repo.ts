@@ -91,6 +91,8 @@ const NO_FIT = '0 AS fitCostUsd, 0 AS fitAltCostUsd, 0 AS fitRequests';
 export function metricsRepo(db: Db) {
   return memoForDb(db, 'metrics', () => {
     const s = {
+      teamFirstDay: db.prepare('SELECT MIN(day) AS day FROM usage_daily_team WHERE team_id = ?'),
+      orgFirstDay: db.prepare('SELECT MIN(day) AS day FROM usage_daily_team'),
       teamSpend: db.prepare(`SELECT ${SPEND_COLS}, ${FIT_COLS} FROM usage_daily_team WHERE team_id = ? AND day >= ? AND day < ?`),
       orgSpend: db.prepare(`SELECT ${SPEND_COLS}, ${FIT_COLS} FROM usage_daily_team WHERE day >= ? AND day < ?`),
       teamByDay: db.prepare(
@@ -173,6 +175,11 @@ export function metricsRepo(db: Db) {
     return {
       spend(scope: Scope, from: string, to: string): SpendTotals {
         return (scope === 'org' ? s.orgSpend : s.teamSpend).get(...spendArgs(scope, from, to)) as SpendTotals;
+      },
+      /** the first local day with any counted usage, null when none */
+      firstSpendDay(scope: Scope): string | null {
+        const r = (scope === 'org' ? s.orgFirstDay.get() : s.teamFirstDay.get(scope)) as { day: string | null };
+        return r.day;
       },
       spendByDay(scope: Scope, from: string, to: string): Array<{ day: string; costUsd: number }> {
         return (scope === 'org' ? s.orgByDay : s.teamByDay).all(...spendArgs(scope, from, to)) as Array<{

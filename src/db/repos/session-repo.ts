@@ -203,6 +203,13 @@ export function sessionRepo(db: Db) {
         'INSERT INTO processed_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       pruneClaims: db.prepare('DELETE FROM processed_deliveries WHERE source = ? AND received_at < ?'),
+      attributePerson: db.prepare('UPDATE agent_sessions SET team_id = ? WHERE team_id IS NULL AND person_id = ?'),
+      attributeProject: db.prepare('UPDATE agent_sessions SET team_id = ? WHERE team_id IS NULL AND project = ?'),
+      // a session's loop alerts carry its team (waste and alert lists read it)
+      alertsFollow: db.prepare(
+        `UPDATE loop_alerts SET team_id = (SELECT s.team_id FROM agent_sessions s WHERE s.session_id = loop_alerts.session_id)
+         WHERE team_id IS NULL AND session_id IN (SELECT session_id FROM agent_sessions WHERE team_id IS NOT NULL)`,
+      ),
       recentTools: db.prepare(
         'SELECT ts, tool_name, success, error_sig FROM session_tool_results WHERE session_id = ? ORDER BY ts DESC, id DESC LIMIT ?',
       ),
@@ -275,6 +282,12 @@ export function sessionRepo(db: Db) {
       claimOnce: (source: string, key: string, at: number): boolean => s.claim.run(source, key, at).changes > 0,
       /** forgets claims older than `before` (a replay that late is not a concern); returns how many */
       pruneClaims: (source: string, before: number): number => s.pruneClaims.run(source, before).changes,
+      /** gives sessions without a team (and their loop alerts) to a team: by person or by project; returns how many */
+      attributeUnattributed(by: 'person' | 'project', value: number | string, teamId: number): number {
+        const n = (by === 'person' ? s.attributePerson : s.attributeProject).run(teamId, value).changes;
+        if (n > 0) s.alertsFollow.run();
+        return n;
+      },
       /** the last `limit` tool results of a session, most recent first */
       recentToolResults: (sessionId: string, limit: number) => s.recentTools.all(sessionId, limit) as ToolResultRow[],
     };

@@ -311,6 +311,10 @@ export function usageRepo(db: Db) {
         key: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND api_key_id = ? AND bill_day IS NULL`),
         person: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND person_id = ? AND bill_day IS NULL`),
       },
+      personTelemetryOf: db.prepare(
+        `SELECT * FROM usage_records WHERE person_id = ? AND billing_source = ?
+           AND source IN (${TELEMETRY_SOURCES.map((x) => `'${x}'`).join(', ')})`,
+      ),
       telemetryOfUtcDay: db.prepare(
         `SELECT * FROM usage_records WHERE provider = 'anthropic' AND day >= ? AND day <= ? AND ts >= ? AND ts < ?
            AND source IN (${TELEMETRY_SOURCES.map((x) => `'${x}'`).join(', ')})
@@ -541,6 +545,8 @@ export function usageRepo(db: Db) {
       /** unattributed rows (adjustments excluded) of a mapped source or a person */
       unattributedRows: (by: 'workspace' | 'project' | 'key' | 'person', value: string | number) =>
         s.unattributedBy[by].all(value) as UsageRecord[],
+      /** all of a person's Claude Code telemetry under one billing source (a rare admin change: a full scan) */
+      personTelemetryOf: (personId: number, billingSource: string) => s.personTelemetryOf.all(personId, billingSource) as UsageRecord[],
       /** Claude Code telemetry of some people in [from, to) (the local days it spans given to use the index) */
       telemetryOfUtcDay: (from: number, to: number, fromDay: string, toDay: string, personIds: number[]) =>
         s.telemetryOfUtcDay.all(fromDay, toDay, from, to, JSON.stringify(personIds)) as UsageRecord[],

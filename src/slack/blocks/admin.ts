@@ -123,3 +123,31 @@ export function unpricedBlocks(rows: UnpricedRow[], timezone: string): Message {
     ],
   };
 }
+
+/** What attribution after the fact moved, in one line (empty when nothing moved). */
+export interface MovedSummary {
+  costUsd: number;
+  since: number | null;
+  until: number | null;
+  sessions: number;
+  stories: number;
+  commits: number;
+  pullRequests: number;
+}
+
+function shortDate(ms: number, tz: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'short', day: 'numeric', year: 'numeric' }).format(new Date(ms));
+}
+
+export function movedLine(m: MovedSummary, teamName: string, tz: string): string | undefined {
+  const extras = [
+    m.sessions ? `${count(m.sessions)} agent ${m.sessions === 1 ? 'session' : 'sessions'}` : null,
+    m.stories ? `${count(m.stories)} ${m.stories === 1 ? 'story' : 'stories'}` : null,
+    m.commits ? `${count(m.commits)} ${m.commits === 1 ? 'commit' : 'commits'}` : null,
+    m.pullRequests ? `${count(m.pullRequests)} pull ${m.pullRequests === 1 ? 'request' : 'requests'}` : null,
+  ].filter((x): x is string => x !== null);
+  if (m.since === null && extras.length === 0) return undefined;
+  const when = m.since !== null && m.until !== null ? ` (${shortDate(m.since, tz)} – ${shortDate(m.until, tz)})` : '';
+  const money = Math.abs(m.costUsd) >= 0.005 ? `${usd(m.costUsd)} of unattributed spend${when}` : `unattributed records${when}`;
+  return `Moved ${money} to *${escapeMrkdwn(teamName)}*${extras.length ? `, with ${extras.join(', ')}` : ''}.`;
+}

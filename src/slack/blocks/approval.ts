@@ -67,7 +67,7 @@ export function approvalRequestMessage(v: ApprovalView) {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Spent this month*\n${spend}` },
-        { type: 'mrkdwn', text: `*Forecast to month end*\n${usd(s.forecastUsd)}` },
+        { type: 'mrkdwn', text: `*Forecast to month end*\n${s.forecastUsd === null ? 'too early to forecast' : usd(s.forecastUsd)}` },
         {
           type: 'mrkdwn',
           text: `*Delivered stories this month*\n${count(v.context.stories)}${v.context.points > 0 ? ` (${points(v.context.points)} points)` : ''}`,

@@ -66,7 +66,11 @@ function budgetLine(s: BudgetStatus): string {
   return parts.join(' ');
 }
 
+/** what the forecast rule says when it has less than a day of spend to go on */
+export const TOO_EARLY = 'too early to forecast';
+
 function forecastLine(s: BudgetStatus): string {
+  if (s.forecastUsd === null) return TOO_EARLY;
   const f = usd(s.forecastUsd);
   if (s.budgetUsd === null) return f;
   const over = s.forecastUsd - s.budgetUsd;
@@ -120,7 +124,8 @@ export function budgetStatusMessage(s: BudgetStatus, pending: PendingLink[], opt
     `${s.team.name}, ${monthLabel(s.month)}: ` +
     (s.budgetUsd === null
       ? `spent ${usd(s.spentUsd)}, no budget set`
-      : `spent ${usd(s.spentUsd)} of ${usd(s.budgetUsd)} (${percent(s.used)}), forecast ${usd(s.forecastUsd)}`) +
+      : `spent ${usd(s.spentUsd)} of ${usd(s.budgetUsd)} (${percent(s.used)}), ` +
+        (s.forecastUsd === null ? TOO_EARLY : `forecast ${usd(s.forecastUsd)}`)) +
     `, ${pending.length} pending request${pending.length === 1 ? '' : 's'}`;
   return { text, blocks };
 }
@@ -207,7 +212,7 @@ export interface ThresholdAlert {
   pct: number;
   spentUsd: number;
   budgetUsd: number;
-  forecastUsd: number;
+  forecastUsd: number | null;
 }
 
 /** 50 / 80 / 100% of the month's budget, to the team channel; 100% offers a request button */
@@ -219,11 +224,13 @@ export function thresholdAlertMessage(a: ThresholdAlert) {
     a.pct >= 100
       ? `${icon} *${name}* has used its whole ${monthLabel(a.month)} budget: *${usd(a.spentUsd)}* of ${usd(a.budgetUsd)} (${percent(used)}).`
       : `${icon} *${name}* has used ${percent(used)} of its ${monthLabel(a.month)} budget: *${usd(a.spentUsd)}* of ${usd(a.budgetUsd)}.`;
-  const over = a.forecastUsd - a.budgetUsd;
+  const over = a.forecastUsd === null ? 0 : a.forecastUsd - a.budgetUsd;
   const forecast =
-    over > 0.005
-      ? `At this pace the month ends at ${usd(a.forecastUsd)}, ${usd(over)} over budget.`
-      : `At this pace the month ends at ${usd(a.forecastUsd)}, within budget.`;
+    a.forecastUsd === null
+      ? 'It is too early in the month to forecast its end.'
+      : over > 0.005
+        ? `At this pace the month ends at ${usd(a.forecastUsd)}, ${usd(over)} over budget.`
+        : `At this pace the month ends at ${usd(a.forecastUsd)}, within budget.`;
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${headline}\n${forecast}` } },
   ];

@@ -36,7 +36,8 @@ export interface HomeBudget {
   budgetUsd: number | null;
   spentUsd: number;
   used: number | null;
-  forecastUsd: number;
+  /** null: too early to forecast */
+  forecastUsd: number | null;
   pending: number;
 }
 
@@ -131,13 +132,14 @@ function teamSection(t: HomeTeam, now: number): Block[] {
   const b = t.budget;
   const month = monthLabel(b.month);
   const pending = b.pending > 0 ? ` · ${count(b.pending)} pending ${b.pending === 1 ? 'request' : 'requests'}` : '';
+  const forecast = b.forecastUsd === null ? 'too early to forecast' : `forecast ${usd(b.forecastUsd)}`;
   blocks.push(
     section(
       b.budgetUsd === null
-        ? `*Budget* · no budget set for ${month}; ${usd(b.spentUsd)} spent so far, forecast ${usd(b.forecastUsd)}${pending}. ` +
+        ? `*Budget* · no budget set for ${month}; ${usd(b.spentUsd)} spent so far, ${forecast}${pending}. ` +
             `Admins: ${code(`/aispend admin budget set ${t.name} <amount>`)}`
-        : `*Budget* · ${usd(b.spentUsd)} of ${usd(b.budgetUsd)} in ${month} (${percent(b.used)}) · forecast ${usd(b.forecastUsd)}` +
-            `${b.forecastUsd > b.budgetUsd ? ' :warning: over budget' : ''}${pending}`,
+        : `*Budget* · ${usd(b.spentUsd)} of ${usd(b.budgetUsd)} in ${month} (${percent(b.used)}) · ${forecast}` +
+            `${b.forecastUsd !== null && b.forecastUsd > b.budgetUsd ? ' :warning: on course to exceed it' : ''}${pending}`,
     ),
   );
   if (t.alerts.length > 0) {

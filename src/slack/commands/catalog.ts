@@ -21,6 +21,7 @@ export const catalog: CatalogEntry[] = [
       'admin team create <name> <#channel> | team add <name> <@user|email>… | team remove <name> <@user|email>… | ' +
       'team approvers <name> <@user>…|none | team channel <name> <#channel> | team approvals-channel <name> <#channel>|none | team list | ' +
       'budget set <team> <amount> | link <@user> <email|jira:<accountId>> | map <workspace|project|key> <id> <team> | ' +
+      'plan <@user|email>… subscription|api|auto | reconcile [anthropic|openai] [week|month] | ' +
       'loop <team> [<cost_usd> <minutes>|default] | unpriced',
     summary: 'Connect people, teams, budgets and sources (admins only)',
     admin: true,
@@ -39,6 +40,8 @@ export const adminUsage = [
   'admin link <@user> <email|jira:<accountId>|linear:<id>|github:<login>>',
   'admin map <workspace|project|key> <id> <team>',
   'admin map list',
+  'admin plan <@user|email>… subscription|api|auto',
+  'admin reconcile [anthropic|openai] [week|month]',
   'admin loop <team> [<cost_usd> <minutes>|default]',
   'admin unpriced',
 ];

@@ -44,12 +44,13 @@ describe('/aispend budget', () => {
     const { parent } = await requestThroughCommand(t, '600 more tests');
     const body = await t.command('budget', { user: REQUESTER });
     expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toBe('platform, November 2026: spent $1,400 of $4,000 (35%), forecast $1,874, 1 pending request');
+    // forecast: $1,400 so far + the pace since Nov 16 00:00 ($400 in 178 h) for the 182 h left = $1,808.99
+    expect(body.text).toBe('platform, November 2026: spent $1,400 of $4,000 (35%), forecast $1,809, 1 pending request');
     const all = text(body);
     expect(all).toContain('platform: budget for November 2026');
     expect(all).toContain('*Budget*\\n*$4,000*');
     expect(all).toContain('*Spent so far*\\n$1,400 (35%)');
-    expect(all).toContain('*Forecast to month end*\\n$1,874: within budget');
+    expect(all).toContain('*Forecast to month end*\\n$1,809: within budget');
     expect(all).toContain('*Left this month*\\n$2,600');
     expect(all).toContain(
       `<https://fake.slack.com/archives/${APPROVALS_CHANNEL}/p${parent!.ts.replace('.', '')}|request #1>: +$600 asked by <@${REQUESTER}>`,

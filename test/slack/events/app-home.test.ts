@@ -60,7 +60,8 @@ describe('App Home', () => {
         'Cheaper routing of 20 small calls would have saved $32.00\n' +
         'Cost per story, 8 weeks: `▂····▁█▆`',
     );
-    expect(text).toContain('*Budget* · $890 of $2,500 in November (36%) · forecast $1,191 · 1 pending request');
+    // $890 so far + the pace since Nov 16 00:00 ($300 + $100 + $50 in 178 h) for the 182 h left = $1,350.11
+    expect(text).toContain('*Budget* · $890 of $2,500 in November (36%) · forecast $1,350 · 1 pending request');
     expect(text).toContain(':rotating_light: *Open loop alerts on your sessions*\n• session `s-loop` — No commit for 2 h while spending $40.00');
     expect(text).toContain(':rotating_light: *Open loop alerts in platform*\n• <@U0ANA> · session `s-loop`');
     // a member is no approver: no decisions waiting

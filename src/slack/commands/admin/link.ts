@@ -7,7 +7,8 @@ import { deliveryRepo } from '../../../db/repos/delivery-repo.js';
 import type { IdentityKind } from '../../../db/repos/org-repo.js';
 import { orgRepo } from '../../../db/repos/org-repo.js';
 import { escapeMrkdwn } from '../../blocks/format.js';
-import { adminDone, badArgs } from '../../blocks/admin.js';
+import { adminDone, badArgs, movedLine } from '../../blocks/admin.js';
+import { attributeAfterTheFact } from '../../../ingest/late-attribution.js';
 import { code } from '../../blocks/summary.js';
 import { isUnescapedMention, parseEmail, parseUserRef } from '../parse.js';
 import type { AdminHandler } from './admin-handler.js';
@@ -50,6 +51,8 @@ export function linkAdminHandler(): AdminHandler {
         const bySlack = org.personBySlack(user);
         const person = org.linkSlackToEmail(user, email, now);
         const merged = byEmail !== undefined && bySlack !== undefined && byEmail.id !== bySlack.id;
+        // the email's usage may have waited without a team that the Slack user had
+        const moved = person.team_id !== null ? attributeAfterTheFact(deps, { kind: 'person', personId: person.id }, person.team_id) : undefined;
         const previousEmail = bySlack?.email && bySlack.email !== email && !merged ? bySlack.email : undefined;
         auditRepo(deps.db).record({
           actor: ctx.userId,
@@ -59,7 +62,7 @@ export function linkAdminHandler(): AdminHandler {
           details: { slack_user_id: user, email, merged, previous_email: previousEmail ?? null },
           at: now,
         });
-        return { person, merged, previousEmail, already: bySlack !== undefined && bySlack.id === byEmail?.id };
+        return { person, merged, previousEmail, moved, already: bySlack !== undefined && bySlack.id === byEmail?.id };
       })();
       const team = result.person.team_id !== null ? org.teamById(result.person.team_id) : undefined;
       const lines = [
@@ -69,6 +72,8 @@ export function linkAdminHandler(): AdminHandler {
       ];
       if (result.merged) lines.push('Their Slack-only record was folded into the one that holds the email (and its history).');
       if (result.previousEmail) lines.push(`Their email was ${escapeMrkdwn(result.previousEmail)} before.`);
+      const spend = result.moved && team ? movedLine(result.moved, team.name, deps.config.timezone) : undefined;
+      if (spend) lines.push(spend);
       lines.push(
         team
           ? `Team: *${escapeMrkdwn(team.name)}*.`

@@ -3,7 +3,8 @@
 import { auditRepo } from '../../../db/repos/audit-repo.js';
 import { orgRepo, type MappingKind } from '../../../db/repos/org-repo.js';
 import { escapeMrkdwn } from '../../blocks/format.js';
-import { adminDone, badArgs, mappingListBlocks } from '../../blocks/admin.js';
+import { adminDone, badArgs, mappingListBlocks, movedLine } from '../../blocks/admin.js';
+import { attributeAfterTheFact, type MovedSpend } from '../../../ingest/late-attribution.js';
 import { didYouMean } from '../parse.js';
 import type { AdminHandler } from './admin-handler.js';
 
@@ -51,25 +52,28 @@ export function mapAdminHandler(): AdminHandler {
       }
       const { deps } = ctx;
       const now = deps.clock.now();
-      const before = deps.db.transaction(() => {
+      const { before, moved } = deps.db.transaction(() => {
         const prevId = org.mappedTeam(kind, id);
         org.setMapping(kind, id, team.id);
+        const moved: MovedSpend = attributeAfterTheFact(deps, { kind, id }, team.id);
         auditRepo(deps.db).record({
           actor: ctx.userId,
           action: 'mapping.set',
           teamId: team.id,
           subject: `${kind}:${id}`,
-          details: { kind, external_id: id, before_team_id: prevId ?? null },
+          details: { kind, external_id: id, before_team_id: prevId ?? null, moved_usd: Math.round(moved.costUsd * 100) / 100, moved_since: moved.since },
           at: now,
         });
-        return prevId !== undefined ? org.teamById(prevId) : undefined;
+        return { before: prevId !== undefined ? org.teamById(prevId) : undefined, moved };
       })();
       const lines = [`${kind[0]!.toUpperCase()}${kind.slice(1)} \`${escapeMrkdwn(id)}\` now counts for *${escapeMrkdwn(team.name)}*.`];
       if (before && before.id !== team.id) lines.push(`It counted for *${escapeMrkdwn(before.name)}* before.`);
       if (before && before.id === team.id) lines[0] = `${kind[0]!.toUpperCase()}${kind.slice(1)} \`${escapeMrkdwn(id)}\` already counted for *${escapeMrkdwn(team.name)}*.`;
+      lines.push(movedLine(moved, team.name, deps.config.timezone) ?? 'No unattributed spend was waiting for it.');
       return adminDone(
         lines,
-        'A mapping applies to usage and delivery recorded from now on, when nothing more specific (a team attribute, the person\'s team) names a team.',
+        'A mapping names the team of usage and delivery when nothing more specific (a team attribute, the person\'s team) does. ' +
+          'Spend already attributed to a team stays where it was.',
       );
     },
   };

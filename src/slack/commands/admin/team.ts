@@ -4,7 +4,8 @@ import { auditRepo } from '../../../db/repos/audit-repo.js';
 import { orgRepo, type Person, type Team } from '../../../db/repos/org-repo.js';
 import { PERIOD_KINDS } from '../../../domain/summary.js';
 import { escapeMrkdwn } from '../../blocks/format.js';
-import { adminDone, badArgs, channelRef, teamListBlocks } from '../../blocks/admin.js';
+import { adminDone, badArgs, channelRef, movedLine, teamListBlocks, type MovedSummary } from '../../blocks/admin.js';
+import { attributeAfterTheFact } from '../../../ingest/late-attribution.js';
 import { code } from '../../blocks/summary.js';
 import { didYouMean, isUnescapedMention, parseChannelRef, parseEmail, parseUserRef } from '../parse.js';
 import type { CommandContext, SlackMessage } from '../subcommand.js';
@@ -51,9 +52,9 @@ function teamNamed(ctx: CommandContext, name: string | undefined, example: strin
   return team;
 }
 
-type Target = { kind: 'slack'; id: string } | { kind: 'email'; email: string };
+export type Target = { kind: 'slack'; id: string } | { kind: 'email'; email: string };
 
-function parseTargets(words: string[], example: string): Target[] {
+export function parseTargets(words: string[], example: string): Target[] {
   const targets: Target[] = [];
   const bad: string[] = [];
   for (const w of words) {
@@ -77,7 +78,7 @@ function parseTargets(words: string[], example: string): Target[] {
   return targets;
 }
 
-function who(p: Person): string {
+export function who(p: Person): string {
   if (p.slack_user_id) return `<@${p.slack_user_id}>${p.email ? ` (${escapeMrkdwn(p.email)})` : ''}`;
   return escapeMrkdwn(p.email ?? p.name ?? `person ${p.id}`);
 }
@@ -157,10 +158,11 @@ async function add(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
   }
   const outcome = deps.db.transaction(() => {
     const added: Person[] = [];
-    const moved: Array<{ person: Person; from: string }> = [];
+    const movedPeople: Array<{ person: Person; from: string }> = [];
     const already: Person[] = [];
     const noEmail: Person[] = [];
     const seen = new Set<number>();
+    const moved: MovedSummary = { costUsd: 0, since: null, until: null, sessions: 0, stories: 0, commits: 0, pullRequests: 0 };
     for (const t of targets) {
       let person: Person;
       if (t.kind === 'email') {
@@ -182,8 +184,16 @@ async function add(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
       }
       const from = person.team_id !== null ? org.teamById(person.team_id)?.name : undefined;
       org.setPersonTeam(person.id, team.id);
+      const m = attributeAfterTheFact(deps, { kind: 'person', personId: person.id }, team.id);
+      moved.costUsd += m.costUsd;
+      if (m.since !== null) moved.since = moved.since === null ? m.since : Math.min(moved.since, m.since);
+      if (m.until !== null) moved.until = moved.until === null ? m.until : Math.max(moved.until, m.until);
+      moved.sessions += m.sessions;
+      moved.stories += m.stories;
+      moved.commits += m.commits;
+      moved.pullRequests += m.pullRequests;
       const updated = org.personById(person.id)!;
-      if (from) moved.push({ person: updated, from });
+      if (from) movedPeople.push({ person: updated, from });
       else added.push(updated);
       if (!updated.email) noEmail.push(updated);
     }
@@ -194,12 +204,14 @@ async function add(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
       subject: 'members',
       details: {
         added: added.map((p) => p.id),
-        moved: moved.map((m) => ({ person: m.person.id, from: m.from })),
+        moved: movedPeople.map((m) => ({ person: m.person.id, from: m.from })),
         already: already.map((p) => p.id),
+        moved_usd: Math.round(moved.costUsd * 100) / 100,
+        moved_since: moved.since,
       },
       at: now,
     });
-    return { added, moved, already, noEmail };
+    return { added, moved: movedPeople, already, noEmail, spend: moved };
   })();
   const lines: string[] = [];
   const changed = outcome.added.length + outcome.moved.length;
@@ -211,12 +223,16 @@ async function add(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
   if (outcome.added.length) lines.push(`Added: ${outcome.added.map(who).join(', ')}`);
   for (const m of outcome.moved) lines.push(`Moved from *${escapeMrkdwn(m.from)}*: ${who(m.person)}`);
   if (outcome.already.length) lines.push(`Already on the team: ${outcome.already.map(who).join(', ')}`);
+  const spend = changed > 0 ? movedLine(outcome.spend, team.name, deps.config.timezone) : undefined;
+  if (spend) lines.push(spend);
   return adminDone(
     lines,
     (outcome.noEmail.length
       ? `Slack shared no email for ${outcome.noEmail.map(who).join(', ')}: usage reported by email won't be theirs until you run ` +
         `${code('/aispend admin link @user <email>')}. `
-      : '') + 'Usage and delivery recorded from now on count for the new team; earlier records keep the team they had.',
+      : '') +
+      'Usage and delivery from now on count for the new team. Earlier records that had no team moved with them; ' +
+      'records that already counted for another team stay there.',
   );
 }
 

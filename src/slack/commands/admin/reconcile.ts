@@ -1,0 +1,53 @@
+// `/aispend admin reconcile [anthropic|openai] [week|month]`: the reconciler's own view of the UTC
+// days of this week (or month) in AISPEND_TIMEZONE, per billing scope. Reads only; changes nothing.
+import { orgRepo } from '../../../db/repos/org-repo.js';
+import { DAY_MS, utcDayOf, utcDayStart } from '../../../domain/reconciliation.js';
+import { addDays, monthKey, monthPeriod, weekOf } from '../../../domain/time.js';
+import { reconcileReport } from '../../../providers/reconcile.js';
+import { badArgs } from '../../blocks/admin.js';
+import { escapeMrkdwn } from '../../blocks/format.js';
+import { reconcileBlocks } from '../../blocks/reconcile.js';
+import type { AdminHandler } from './admin-handler.js';
+
+const EXAMPLE = '/aispend admin reconcile anthropic week';
+const PROVIDERS = ['anthropic', 'openai'];
+
+/** the UTC days that overlap [startMs, endMs) */
+export function utcDaysOf(startMs: number, endMs: number): string[] {
+  const days: string[] = [];
+  for (let d = utcDayOf(startMs); utcDayStart(d) < endMs; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+export function reconcileAdminHandler(): AdminHandler {
+  return {
+    word: 'reconcile',
+    async run(ctx, args) {
+      let providers = PROVIDERS;
+      let kind: 'week' | 'month' = 'week';
+      for (const raw of args) {
+        const w = raw.toLowerCase();
+        if (PROVIDERS.includes(w)) providers = [w];
+        else if (w === 'week' || w === 'month') kind = w;
+        else throw badArgs(`\`${escapeMrkdwn(raw.slice(0, 40))}\` is neither a provider (anthropic, openai) nor a period (week, month).`, EXAMPLE);
+      }
+      const { deps } = ctx;
+      const tz = deps.config.timezone;
+      const now = deps.clock.now();
+      const period = kind === 'week' ? weekOf(now, tz) : monthPeriod(monthKey(now, tz), tz);
+      const end = Math.min(now, period.endMs);
+      const days = utcDaysOf(period.startMs, Math.max(end, period.startMs + 1));
+      const org = orgRepo(deps.db);
+      const names = new Map(org.teams().map((t) => [t.id, t.name]));
+      const label = `${kind === 'week' ? 'the week of' : ''} ${period.from} to ${addDays(period.to, -1)} (${tz})`.trim();
+      return reconcileBlocks(
+        providers.map((provider) => ({
+          provider,
+          periodLabel: `${label}, ${days.length} UTC ${days.length === 1 ? 'day' : 'days'}${end - period.startMs < DAY_MS ? ', so far' : ''}`,
+          days: reconcileReport(deps.db, provider, days),
+          teamName: (id: number) => names.get(id) ?? `team ${id}`,
+        })),
+      );
+    },
+  };
+}
