@@ -148,9 +148,9 @@ export function tokensSentence(f: DigestFigures): string {
   );
 }
 
-export function providersSentence(f: DigestFigures): string {
-  if (f.providers.length === 0) return 'no spend recorded';
-  return f.providers.map((p) => `${p.provider} ${usd(p.usd)} (${percent(p.share)})`).join(' · ');
+export function sourcesSentence(f: DigestFigures): string {
+  if (f.sources.length === 0) return 'no spend recorded';
+  return f.sources.map((p) => `${p.label} ${usd(p.usd)} (${percent(p.share)})`).join(' · ');
 }
 
 export function budgetSentence(f: DigestFigures): string {
@@ -223,7 +223,7 @@ export function digestText(f: DigestFigures): string {
   lines.push('', `Waste:          ${wasteSentence(f)}`);
   lines.push(`Model fit:      ${fitSentence(f)}`);
   for (const l of f.modelFit.items.slice(0, 5)) lines.push(`  - ${fitLineSentence(l)}`);
-  lines.push('', `Providers:      ${providersSentence(f)}`);
+  lines.push('', `By source:      ${sourcesSentence(f)}`);
   if (f.topModels.length > 0) {
     lines.push('Top models:');
     for (const m of f.topModels) lines.push(`  - ${modelLabel(m.model)} (${m.provider}): ${usd(m.usd)} (${percent(m.share)}), ${count(m.requests)} requests`);

@@ -1,6 +1,7 @@
 // The weekly digest's numbers: a pure function of plain data gathered by the digest job.
 // Every ratio goes through ratio()/changeRatio(): "no stories" is null and is said in words, never NaN.
-import type { ModelSpend, SpendTotals, StoriesDone, Waste } from '../db/repos/metrics-repo.js';
+import type { ModelSpend, SourceSpend, SpendTotals, StoriesDone, Waste } from '../db/repos/metrics-repo.js';
+import { billingSourceLabel } from './billing-source.js';
 import { changeRatio, ratio } from './ratios.js';
 import { addDays, daysBetween, lastCompleteWeek, shiftWeeks, type Period } from './time.js';
 
@@ -62,6 +63,8 @@ export interface DigestInput {
   /** spend, tokens and model-fit totals of the reported week */
   spend: SpendTotals;
   models: DigestModelInput[];
+  /** the week's spend by billing source */
+  sources: SourceSpend[];
   stories: StoriesDone;
   waste: Waste;
   /** whether any delivery data (stories or commits) was ever linked to the scope */
@@ -114,6 +117,8 @@ export interface DigestFigures {
   spend: { usd: number; previousUsd: number; change: number | null };
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number; total: number; requests: number };
   providers: Array<{ provider: string; usd: number; share: number | null }>;
+  /** spend by who bills it; subscription figures are API list-price equivalents */
+  sources: Array<{ source: string; label: string; usd: number; share: number | null }>;
   topModels: ModelLine[];
   otherModels: { count: number; usd: number; share: number | null } | null;
   delivery: {
@@ -204,6 +209,10 @@ export function computeDigest(input: DigestInput): DigestFigures {
   const providers = [...byProvider.entries()]
     .map(([provider, usd]) => ({ provider, usd, share: ratio(usd, spendUsd) }))
     .sort((a, b) => b.usd - a.usd || a.provider.localeCompare(b.provider));
+  const sources = input.sources
+    .filter((s) => s.costUsd !== 0)
+    .map((s) => ({ source: s.billingSource, label: billingSourceLabel(s.billingSource), usd: s.costUsd, share: ratio(s.costUsd, spendUsd) }))
+    .sort((a, b) => b.usd - a.usd || a.source.localeCompare(b.source));
   const shown = models.filter((m) => m.costUsd > 0 || m.requests > 0);
   const top = shown.slice(0, TOP_MODELS);
   const rest = shown.slice(TOP_MODELS);
@@ -265,6 +274,7 @@ export function computeDigest(input: DigestInput): DigestFigures {
       requests: spend.requests,
     },
     providers,
+    sources,
     topModels: top.map((m) => ({ provider: m.provider, model: m.model, usd: m.costUsd, share: ratio(m.costUsd, spendUsd), requests: m.requests })),
     otherModels: rest.length > 0 ? { count: rest.length, usd: restUsd, share: ratio(restUsd, spendUsd) } : null,
     delivery: {

@@ -1,6 +1,7 @@
 // Pure figures behind `/aispend summary`, `me`, `models` and App Home: which local days a period
 // covers, the comparison period, cost per delivered story, trend, waste, model mix and model fit.
 // Inputs are plain numbers (from the rollups); time is a parameter. No I/O here.
+import { billingSourceLabel } from './billing-source.js';
 import { changeRatio, ratio } from './ratios.js';
 import { addDays, daysBetween, localDay, periodOfDays, type Period } from './time.js';
 
@@ -312,6 +313,8 @@ export interface SummaryFigures {
   waste: WasteInput & { share: number | null };
   fit: ModelFit;
   top: TopModels;
+  /** spend by who bills it, largest first (subscription figures are list-price equivalents) */
+  sources: SourceShare[];
   trend: TrendPoint[];
   sparkline: string;
   tokens: number;
@@ -320,11 +323,29 @@ export interface SummaryFigures {
   empty: boolean;
 }
 
+export interface SourceShare {
+  source: string;
+  label: string;
+  costUsd: number;
+  share: number | null;
+}
+
+/** spend by billing source as shares of the total, largest first */
+export function sourceShares(rows: ReadonlyArray<{ billingSource: string; costUsd: number }>): SourceShare[] {
+  const total = rows.reduce((a, r) => a + r.costUsd, 0);
+  return rows
+    .filter((r) => r.costUsd !== 0)
+    .map((r) => ({ source: r.billingSource, label: billingSourceLabel(r.billingSource), costUsd: r.costUsd, share: ratio(r.costUsd, total) }))
+    .sort((a, b) => b.costUsd - a.costUsd || a.source.localeCompare(b.source));
+}
+
 export interface SummaryInput {
   current: PeriodNumbers;
   /** waste is shown for the current period only */
   previous: Omit<PeriodNumbers, 'waste'>;
   models: ModelInput[];
+  /** the current period's spend by billing source */
+  sources?: ReadonlyArray<{ billingSource: string; costUsd: number }>;
   trend: Array<{ period: Period; costUsd: number; stories: number }>;
 }
 
@@ -359,6 +380,7 @@ export function summaryFigures(input: SummaryInput): SummaryFigures {
     waste: { ...c.waste, share: ratio(c.waste.totalCostUsd, spendUsd) },
     fit: modelFit([c.spend]),
     top: topModels(input.models),
+    sources: sourceShares(input.sources ?? []),
     trend,
     sparkline: sparkline(trend.map((t) => t.costPerStory)),
     tokens: c.spend.inputTokens + c.spend.outputTokens + c.spend.cacheReadTokens + c.spend.cacheWriteTokens,

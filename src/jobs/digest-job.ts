@@ -102,6 +102,7 @@ export function gatherDigestInput(deps: Pick<Deps, 'db' | 'config'>, t: DigestTa
     }),
     spend: m.spend(scope, week.from, week.to),
     models: m.spendByModel(scope, week.from, week.to).map((row) => ({ ...row, cheaperModel: fitAlternative(row.model)?.model ?? null })),
+    sources: m.spendBySource(scope, week.from, week.to),
     stories: m.storiesDone(scope, week.startMs, week.endMs),
     waste: m.waste(scope, week.startMs, week.endMs),
     hasDelivery: m.hasDelivery(scope),

@@ -16,6 +16,7 @@ function figures(spend: number[], stories: number[]): DigestFigures {
     weeks: weeks.map((w, i) => ({ from: w.from, to: w.to, spendUsd: spend[i]!, stories: stories[i]!, points: stories[i]! * 2 })),
     spend: { costUsd: spend[last]!, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0, fitCostUsd: 0, fitAltCostUsd: 0, fitRequests: 0 },
     models: [],
+    sources: [],
     stories: { stories: stories[last]!, points: stories[last]! * 2, aiAssisted: 0, unpointed: 0 },
     waste: { noCommitSessions: 0, noCommitCostUsd: 0, loopSessions: 0, loopCostUsd: 0, totalCostUsd: 0 },
     hasDelivery: true,

@@ -18,6 +18,7 @@ function input(over: Partial<DigestInput> = {}): DigestInput {
     models: [
       { provider: 'anthropic', model: 'claude-opus-4-1', costUsd: 800, inputTokens: 10, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 5, fitCostUsd: 30, fitAltCostUsd: 6, fitRequests: 12, cheaperModel: 'claude-sonnet-4-0' },
     ],
+    sources: [{ billingSource: 'anthropic_api', costUsd: 800 }],
     stories: { stories: 7, points: 21, aiAssisted: 3, unpointed: 0 },
     waste: { noCommitSessions: 1, noCommitCostUsd: 40, loopSessions: 0, loopCostUsd: 0, totalCostUsd: 40 },
     hasDelivery: true,

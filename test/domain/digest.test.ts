@@ -73,6 +73,12 @@ function fixture(over: Partial<DigestInput> = {}): DigestInput {
       model('openai', 'o4-mini', 40),
       model('anthropic', '(billing adjustment)', 20),
     ],
+    // the same $1,000 by who bills it
+    sources: [
+      { billingSource: 'anthropic_api', costUsd: 480 },
+      { billingSource: 'openai_api', costUsd: 320 },
+      { billingSource: 'subscription', costUsd: 200 },
+    ],
     stories: { stories: 8, points: 20, aiAssisted: 6, unpointed: 1 },
     // one session both ended without a commit and looped ($30): counted once in the total
     waste: { noCommitSessions: 2, noCommitCostUsd: 60, loopSessions: 1, loopCostUsd: 90, totalCostUsd: 120 },
@@ -149,6 +155,15 @@ describe('computeDigest on a fixture week with known answers', () => {
       { provider: 'anthropic', usd: 680, share: 0.68 },
       { provider: 'openai', usd: 320, share: 0.32 },
     ]);
+    // by who bills it: subscription use is labelled as a list-price equivalent
+    expect(f.sources).toEqual([
+      { source: 'anthropic_api', label: 'Anthropic API', usd: 480, share: 0.48 },
+      { source: 'openai_api', label: 'OpenAI API', usd: 320, share: 0.32 },
+      { source: 'subscription', label: 'Claude subscription (API list-price equivalent)', usd: 200, share: 0.2 },
+    ]);
+    expect(digestText(f)).toContain(
+      'By source:      Anthropic API $480 (48%) · OpenAI API $320 (32%) · Claude subscription (API list-price equivalent) $200 (20%)',
+    );
     expect(f.topModels.map((m) => [m.model, m.usd])).toEqual([
       ['claude-opus-4-1', 500],
       ['gpt-5', 200],
@@ -228,6 +243,7 @@ describe('empty and partial weeks', () => {
       weeks: weeks.map((w) => ({ from: w.from, to: w.to, spendUsd: 0, stories: 0, points: 0 })),
       spend: zeroSpend,
       models: [],
+      sources: [],
       stories: { stories: 0, points: 0, aiAssisted: 0, unpointed: 0 },
       waste: { noCommitSessions: 0, noCommitCostUsd: 0, loopSessions: 0, loopCostUsd: 0, totalCostUsd: 0 },
       hasDelivery: false,

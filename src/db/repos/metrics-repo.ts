@@ -24,6 +24,11 @@ export interface ModelSpend extends SpendTotals {
   model: string;
 }
 
+export interface SourceSpend {
+  billingSource: string;
+  costUsd: number;
+}
+
 export interface StoriesDone {
   stories: number;
   points: number;
@@ -109,6 +114,14 @@ export function metricsRepo(db: Db) {
         `SELECT provider, model, ${SPEND_COLS}, ${FIT_COLS} FROM usage_daily_team WHERE day >= ? AND day < ?
          GROUP BY provider, model ORDER BY costUsd DESC`,
       ),
+      teamBySource: db.prepare(
+        `SELECT billing_source AS billingSource, COALESCE(SUM(cost_usd),0) AS costUsd FROM usage_daily_team
+         WHERE team_id = ? AND day >= ? AND day < ? GROUP BY billing_source ORDER BY costUsd DESC, billing_source`,
+      ),
+      orgBySource: db.prepare(
+        `SELECT billing_source AS billingSource, COALESCE(SUM(cost_usd),0) AS costUsd FROM usage_daily_team
+         WHERE day >= ? AND day < ? GROUP BY billing_source ORDER BY costUsd DESC, billing_source`,
+      ),
       byTeam: db.prepare(
         `SELECT team_id AS teamId, COALESCE(SUM(cost_usd),0) AS costUsd FROM usage_daily_team WHERE day >= ? AND day < ?
          GROUP BY team_id ORDER BY costUsd DESC`,
@@ -189,6 +202,10 @@ export function metricsRepo(db: Db) {
       },
       spendByModel(scope: Scope, from: string, to: string): ModelSpend[] {
         return (scope === 'org' ? s.orgByModel : s.teamByModel).all(...spendArgs(scope, from, to)) as ModelSpend[];
+      },
+      /** spend by billing source (anthropic_api, bedrock, subscription, …), largest first */
+      spendBySource(scope: Scope, from: string, to: string): SourceSpend[] {
+        return (scope === 'org' ? s.orgBySource : s.teamBySource).all(...spendArgs(scope, from, to)) as SourceSpend[];
       },
       /** spend per team (0 = unattributed), largest first */
       spendByTeam(from: string, to: string): Array<{ teamId: number; costUsd: number }> {

@@ -12,7 +12,7 @@ import {
   modelLabel,
   nothingToReport,
   partialSentence,
-  providersSentence,
+  sourcesSentence,
   scopeName,
   storiesSentence,
   tokensSentence,
@@ -68,7 +68,7 @@ function keyFigures(f: DigestFigures): Block {
 }
 
 function modelsSection(f: DigestFigures): string {
-  const lines = [`*Spend by provider*: ${esc(providersSentence(f))}`];
+  const lines = [`*Spend by source*: ${esc(sourcesSentence(f))}`];
   if (f.topModels.length > 0) {
     lines.push('*Top models*');
     for (const m of f.topModels) {

@@ -163,10 +163,17 @@ function trendText(f: SummaryFigures): string {
 }
 
 function modelsText(f: SummaryFigures): string {
-  if (f.top.top.length === 0) return '*Top models*: none in this period';
+  const sources = sourcesText(f);
+  if (f.top.top.length === 0) return `*Top models*: none in this period${sources ? `\n${sources}` : ''}`;
   const parts = f.top.top.map((m) => `${escapeMrkdwn(m.model)} ${usd(m.costUsd)} (${percent(m.share)})`);
   if (f.top.othersCount > 0) parts.push(`${f.top.othersCount} more ${usd(f.top.othersUsd)}`);
-  return `*Top models*: ${parts.join(' · ')}`;
+  return `*Top models*: ${parts.join(' · ')}${sources ? `\n${sources}` : ''}`;
+}
+
+/** who bills the spend: shown when it is more than one bill, or a subscription's list-price equivalent */
+export function sourcesText(f: Pick<SummaryFigures, 'sources'>): string | undefined {
+  if (f.sources.length === 0 || (f.sources.length === 1 && f.sources[0]!.source !== 'subscription')) return undefined;
+  return `*By source*: ${f.sources.map((s) => `${escapeMrkdwn(s.label)} ${usd(s.costUsd)} (${percent(s.share)})`).join(' · ')}`;
 }
 
 export function summaryBlocks(v: SummaryView): Message {

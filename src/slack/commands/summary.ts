@@ -87,6 +87,7 @@ export function gatherSummary(deps: Pick<Deps, 'db' | 'config'>, scope: Scope, p
     current: { ...numbers(pair.current), waste: m.waste(scope, pair.current.startMs, pair.current.endMs) },
     previous: numbers(pair.previous),
     models: m.spendByModel(scope, pair.current.from, pair.current.to),
+    sources: m.spendBySource(scope, pair.current.from, pair.current.to),
     trend,
   });
   return { pair, figures, hasDelivery: m.hasDelivery(scope) };
