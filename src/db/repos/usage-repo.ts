@@ -284,6 +284,18 @@ export function usageRepo(db: Db) {
            output_tokens = output_tokens + excluded.output_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
            cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, requests = requests + excluded.requests`,
       ),
+      // rows that a correction emptied are dropped, so rollups hold only days that have spend
+      teamEmpty: db.prepare(
+        `DELETE FROM usage_daily_team WHERE team_id = ? AND day = ? AND provider = ? AND model = ? AND billing_source = ?
+           AND ABS(cost_usd) < 1e-9 AND requests = 0 AND input_tokens = 0 AND output_tokens = 0 AND cache_read_tokens = 0
+           AND cache_write_tokens = 0 AND fit_requests = 0`,
+      ),
+      personEmpty: db.prepare(
+        `DELETE FROM usage_daily_person WHERE person_id = ? AND day = ? AND provider = ? AND model = ? AND billing_source = ? AND team_id = ?
+           AND ABS(cost_usd) < 1e-9 AND requests = 0 AND input_tokens = 0 AND output_tokens = 0 AND cache_read_tokens = 0
+           AND cache_write_tokens = 0`,
+      ),
+      hourlyEmpty: db.prepare('DELETE FROM usage_hourly WHERE billing_source = ? AND hour = ? AND team_id = ? AND ABS(cost_usd) < 1e-9'),
       hourly: db.prepare(
         `INSERT INTO usage_hourly (billing_source, hour, team_id, cost_usd) VALUES (?, ?, ?, ?)
          ON CONFLICT (billing_source, hour, team_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
@@ -480,13 +492,16 @@ export function usageRepo(db: Db) {
         flush() {
           for (const t of teamDeltas.values()) {
             s.team.run(t.day, t.team, t.provider, t.model, t.billingSource, t.cost, t.input, t.output, t.cacheRead, t.cacheWrite, t.requests, t.fitCost, t.fitAlt, t.fitRequests);
+            if (t.cost < 0 || t.requests < 0) s.teamEmpty.run(t.team, t.day, t.provider, t.model, t.billingSource);
           }
           for (const p of personDeltas.values()) {
             s.person.run(p.day, p.person, p.team, p.provider, p.model, p.billingSource, p.cost, p.input, p.output, p.cacheRead, p.cacheWrite, p.requests);
+            if (p.cost < 0 || p.requests < 0) s.personEmpty.run(p.person, p.day, p.provider, p.model, p.billingSource, p.team);
           }
           for (const [k, cost] of hourlyDeltas) {
             const [source, hour, team] = k.split('\u0000') as [string, string, string];
             s.hourly.run(source, Number(hour), Number(team), cost);
+            if (cost < 0) s.hourlyEmpty.run(source, Number(hour), Number(team));
           }
           for (const [k, cost] of utcPersonDeltas) {
             const [source, day, person] = k.split('\u0000') as [string, string, string];

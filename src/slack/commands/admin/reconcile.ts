@@ -1,8 +1,10 @@
 // `/aispend admin reconcile [anthropic|openai] [week|month]`: the reconciler's own view of the UTC
-// days of this week (or month) in AISPEND_TIMEZONE, per billing scope. Reads only; changes nothing.
+// days that overlap the period `summary` would show (the last 7 local days, or the month to date in
+// AISPEND_TIMEZONE), per billing scope. Reads only; changes nothing.
 import { orgRepo } from '../../../db/repos/org-repo.js';
 import { DAY_MS, utcDayOf, utcDayStart } from '../../../domain/reconciliation.js';
-import { addDays, monthKey, monthPeriod, weekOf } from '../../../domain/time.js';
+import { monthPeriods, weekPeriods } from '../../../domain/summary.js';
+import { addDays } from '../../../domain/time.js';
 import { reconcileReport } from '../../../providers/reconcile.js';
 import { badArgs } from '../../blocks/admin.js';
 import { escapeMrkdwn } from '../../blocks/format.js';
@@ -34,16 +36,16 @@ export function reconcileAdminHandler(): AdminHandler {
       const { deps } = ctx;
       const tz = deps.config.timezone;
       const now = deps.clock.now();
-      const period = kind === 'week' ? weekOf(now, tz) : monthPeriod(monthKey(now, tz), tz);
+      const period = (kind === 'week' ? weekPeriods(now, tz) : monthPeriods(now, tz)).current;
       const end = Math.min(now, period.endMs);
       const days = utcDaysOf(period.startMs, Math.max(end, period.startMs + 1));
       const org = orgRepo(deps.db);
       const names = new Map(org.teams().map((t) => [t.id, t.name]));
-      const label = `${kind === 'week' ? 'the week of' : ''} ${period.from} to ${addDays(period.to, -1)} (${tz})`.trim();
+      const label = `${period.from} to ${addDays(period.to, -1)} (${tz}, today included)`;
       return reconcileBlocks(
         providers.map((provider) => ({
           provider,
-          periodLabel: `${label}, ${days.length} UTC ${days.length === 1 ? 'day' : 'days'}${end - period.startMs < DAY_MS ? ', so far' : ''}`,
+          periodLabel: `${label}: ${days.length} UTC ${days.length === 1 ? 'day' : 'days'}${end - period.startMs < DAY_MS ? ', so far' : ''}`,
           days: reconcileReport(deps.db, provider, days),
           teamName: (id: number) => names.get(id) ?? `team ${id}`,
         })),
