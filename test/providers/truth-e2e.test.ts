@@ -114,6 +114,38 @@ describe('1. outside UTC: a bill of UTC days against telemetry of the same calls
       { day: '2026-11-21', c: 7.1875 },
     ]);
   });
+  it('the usage report’s hours place an unexplained bill on the local day its calls happened (Tokyo)', async () => {
+    // no cost report: the bill is the usage report, priced. 1M Sonnet 4.5 output tokens ($15/M) at
+    // 02:00 UTC, which telemetry saw, and 1M more at 16:00 UTC, which it did not
+    const hour = (h: number) => ({
+      starting_at: `2026-11-20T${String(h).padStart(2, '0')}:00:00Z`,
+      ending_at: `2026-11-20T${String(h + 1).padStart(2, '0')}:00:00Z`,
+      results: [
+        {
+          uncached_input_tokens: 0,
+          cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 0 },
+          cache_read_input_tokens: 0,
+          output_tokens: 1_000_000,
+          server_tool_use: { web_search_requests: 0 },
+          api_key_id: null,
+          workspace_id: null,
+          model: 'claude-sonnet-4-5-20250929',
+          service_tier: 'standard',
+          context_window: '0-200k',
+        },
+      ],
+    });
+    api.on(USAGE, () => ({ body: { data: [hour(2), hour(16)], has_more: false, next_page: null } }));
+    const app = await start('Asia/Tokyo');
+    await send(app, '/v1/logs', logsExport({}, [event('2026-11-20T02:10:00Z', { 'session.id': 's1', 'user.email': 'al@example.com', cost_usd: 15 })]));
+    await poll(app);
+    // bill $30, telemetry $15: the $15 gap belongs to 16:00 UTC, which is 01:00 on Nov 21 in Tokyo
+    const days = app.db.prepare('SELECT day, ROUND(SUM(cost_usd), 6) AS c FROM usage_daily_team GROUP BY day ORDER BY day').all();
+    expect(days).toEqual([
+      { day: '2026-11-20', c: 15 },
+      { day: '2026-11-21', c: 15 },
+    ]);
+  });
 });
 
 describe('2. mappings and memberships made after the data', () => {

@@ -96,15 +96,7 @@ export function billingRepo(db: Db) {
            requests = excluded.requests, cost_usd = excluded.cost_usd, cost_source = excluded.cost_source,
            extra = excluded.extra, updated_at = excluded.updated_at`,
       ),
-      byTeam: db.prepare(
-        `SELECT COALESCE(team_id, 0) AS team, SUM(cost_usd) AS cost FROM billing_buckets
-         WHERE source = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY COALESCE(team_id, 0)`,
-      ),
       any: db.prepare('SELECT 1 FROM billing_buckets WHERE source = ? AND bucket_start >= ? AND bucket_start < ? LIMIT 1'),
-      byPerson: db.prepare(
-        `SELECT person_id, SUM(cost_usd) AS cost FROM billing_buckets
-         WHERE source = ? AND bucket_start >= ? AND bucket_start < ? AND person_id IS NOT NULL GROUP BY person_id`,
-      ),
       rows: db.prepare(
         'SELECT * FROM billing_buckets WHERE source = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start, dims',
       ),
@@ -159,19 +151,7 @@ export function billingRepo(db: Db) {
           teamId: prior?.get(b.dims) ?? b.teamId,
           now,
         }),
-      /** billed cost by team (0 = unattributed) of buckets starting in [from, to) */
-      billedByTeam(source: string, from: number, to: number): Map<number, number> {
-        const out = new Map<number, number>();
-        for (const r of s.byTeam.all(source, from, to) as Array<{ team: number; cost: number }>) out.set(r.team, r.cost);
-        return out;
-      },
       hasAny: (source: string, from: number, to: number): boolean => s.any.get(source, from, to) !== undefined,
-      /** cost by person of buckets starting in [from, to) (rows with a known person only) */
-      costByPerson(source: string, from: number, to: number): Map<number, number> {
-        const out = new Map<number, number>();
-        for (const r of s.byPerson.all(source, from, to) as Array<{ person_id: number; cost: number }>) out.set(r.person_id, r.cost);
-        return out;
-      },
       rows: (source: string, from: number, to: number) => s.rows.all(source, from, to) as BillingBucket[],
       /** bill lines of buckets starting in [from, to): team (0 = unmapped), scope ids and cost */
       lines: (source: string, from: number, to: number) => s.lines.all(source, from, to) as BillLineRow[],

@@ -308,7 +308,6 @@ export function usageRepo(db: Db) {
         'SELECT hour, team_id, cost_usd FROM usage_hourly WHERE billing_source = ? AND hour >= ? AND hour < ? AND cost_usd <> 0',
       ),
       adjustments: db.prepare('SELECT * FROM usage_records WHERE bill_day = ? AND source = ? AND billing_source = ?'),
-      telemetryByPerson: db.prepare('SELECT person_id, cost_usd FROM usage_utc_person WHERE billing_source = ? AND day = ?'),
       telemetryForPerson: db.prepare(
         'SELECT COALESCE(SUM(cost_usd), 0) AS cost FROM usage_utc_person WHERE billing_source = ? AND day = ? AND person_id = ?',
       ),
@@ -540,14 +539,6 @@ export function usageRepo(db: Db) {
       /** adjustment rows (billing_gap, analytics_gap) of one UTC day and billing source */
       adjustmentRows: (billDay: string, source: string, billingSource: string) =>
         s.adjustments.all(billDay, source, billingSource) as UsageRecord[],
-      /** counted Claude Code telemetry of a billing source per person on a UTC day */
-      telemetryCostByPerson(billingSource: string, utcDay: string): Map<number, number> {
-        const out = new Map<number, number>();
-        for (const r of s.telemetryByPerson.all(billingSource, utcDay) as Array<{ person_id: number; cost_usd: number }>) {
-          out.set(r.person_id, r.cost_usd);
-        }
-        return out;
-      },
       telemetryCostForPerson: (billingSource: string, personId: number, utcDay: string) =>
         (s.telemetryForPerson.get(billingSource, utcDay, personId) as { cost: number }).cost,
       /** records that a person sent api_request events for a model in this minute; true when new */

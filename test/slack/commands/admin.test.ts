@@ -41,6 +41,8 @@ describe('admin permission', () => {
       'team approvers platform <@U0ANA>',
       'link <@U0ANA> ana@example.com',
       'map workspace wrk_1 platform',
+      'plan ana@example.com subscription',
+      'reconcile anthropic week',
       'unpriced',
     ]) {
       const body = await t.command(`admin ${text}`, { user: 'U0ANA' });
@@ -262,6 +264,33 @@ describe('admin map', () => {
     const team = await admin('map project WEB web');
     expect(team.text).toContain('There is no team called `web`. Teams: data, platform.');
     expect(counts()).toEqual(before);
+  });
+});
+
+describe('admin plan and reconcile', () => {
+  it('explain bad arguments with an example, changing nothing', async () => {
+    const before = counts();
+    const plan = await admin('plan ana@example.com');
+    expect(plan.text).toContain('Name the people, then `subscription`');
+    expect(plan.text).toContain('Nothing was changed. Example: `/aispend admin plan @ana bo@example.com subscription`');
+    const nobody = await admin('plan subscription');
+    expect(nobody.text).toContain('Name at least one person');
+    const rec = await admin('reconcile anthropic fortnight');
+    expect(rec.text).toContain('`fortnight` is neither a provider (anthropic, openai) nor a period (week, month).');
+    expect(counts()).toEqual(before);
+  });
+
+  it('plan auto hands the decision back to the Analytics API; it is audited', async () => {
+    const body = await admin('plan ana@example.com auto');
+    expect(body.text).toBe('The Claude Code Analytics API decides the plan of <@U0ANA> (ana@example.com) from now on.');
+    expect(audit().at(-1)).toMatchObject({ action: 'person.plan', actor: TEST_ADMIN });
+  });
+
+  it('reconcile with no bill and no telemetry says so for both providers', async () => {
+    const body = blockText(await admin('reconcile month'));
+    expect(body).toContain('Anthropic API: bill against telemetry');
+    expect(body).toContain('OpenAI API: bill against telemetry');
+    expect(body).toContain('No bill and no telemetry in this period.');
   });
 });
 
