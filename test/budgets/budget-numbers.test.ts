@@ -58,4 +58,29 @@ describe('budgetStatus', () => {
     expect(c.costPerStoryChange).toBe(0.5);
     expect(c.hasDelivery).toBe(true);
   });
+
+  it('forecasts the 1st, 2nd and 3rd of a month from the last week’s pace (Los Angeles, west of UTC)', () => {
+    for (let d = 24; d <= 30; d++) addSpend(tmp.db, team.id, `2026-11-${d}`, 70);
+    addSpend(tmp.db, team.id, '2026-12-01', 10);
+    const at = (iso: string) => budgetStatus({ db: tmp.db, config }, team, Date.parse(iso));
+    // Dec 1, 06:00 PST: window Nov 24 00:00 → now = 174 h with $500; 738 h of December left
+    const first = at('2026-12-01T14:00:00Z');
+    expect(first.spentUsd).toBe(10);
+    expect(first.forecastUsd).toBeCloseTo(10 + (500 / 174) * 738, 6); // $2,130.69, not the old $10 × 124 = $1,240
+    // Dec 2, 12:00 PST, $40 more today: window Nov 25 → now = 180 h with $470; 708 h left
+    addSpend(tmp.db, team.id, '2026-12-02', 40);
+    expect(at('2026-12-02T20:00:00Z').forecastUsd).toBeCloseTo(50 + (470 / 180) * 708, 6);
+    // Dec 3, 00:30 PST: window Nov 26 → now = 168.5 h with $400; 695.5 h left
+    expect(at('2026-12-03T08:30:00Z').forecastUsd).toBeCloseTo(50 + (400 / 168.5) * 695.5, 6);
+  });
+
+  it('a team whose first spend is today has no forecast until a day has passed (Kolkata, east of UTC)', () => {
+    const kolkata = testConfig({ AISPEND_TIMEZONE: 'Asia/Kolkata' });
+    addSpend(tmp.db, team.id, '2026-12-01', 30);
+    // Dec 1, 10:00 IST: ten hours of history
+    expect(budgetStatus({ db: tmp.db, config: kolkata }, team, Date.parse('2026-12-01T04:30:00Z')).forecastUsd).toBeNull();
+    // Dec 2, 10:00 IST: 34 h of history with $30 + $6; 29 days 14 h = 710 h of December left
+    addSpend(tmp.db, team.id, '2026-12-02', 6);
+    expect(budgetStatus({ db: tmp.db, config: kolkata }, team, Date.parse('2026-12-02T04:30:00Z')).forecastUsd).toBeCloseTo(36 + (36 / 34) * 710, 6);
+  });
 });
