@@ -18,6 +18,7 @@ import { anthropicCostPoller } from '../../src/providers/anthropic-cost.js';
 import { reconcileDays } from '../../src/providers/reconcile.js';
 import { openTempDb } from '../helpers/temp-db.js';
 import { logsExport } from '../ingest/otlp/otlp-builders.js';
+import { costReportBucket } from './fake-provider.js';
 
 const ZONES = ['UTC', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Auckland', 'Pacific/Honolulu', 'Europe/Berlin'];
 // three UTC days around Berlin's (Oct 25) or Los Angeles' (Nov 1) daylight-saving change
@@ -62,26 +63,6 @@ const scenarioArb = fc.record({
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 const iso = (day: string, minute: number) => new Date(Date.parse(`${day}T00:00:00Z`) + minute * 60_000).toISOString();
-
-/** the cost report of a UTC day: one line per workspace (cents as a decimal string) */
-function costBucket(day: string, linesCents: Map<string | null, number>) {
-  return {
-    starting_at: `${day}T00:00:00Z`,
-    ending_at: `${addDays(day, 1)}T00:00:00Z`,
-    results: [...linesCents].map(([workspace, cents]) => ({
-      currency: 'USD',
-      amount: String(cents),
-      workspace_id: workspace,
-      description: 'Claude Sonnet 4.5 Usage - Output Tokens',
-      cost_type: 'tokens',
-      context_window: '0-200k',
-      model: 'claude-sonnet-4-5-20250929',
-      service_tier: 'standard',
-      token_type: 'output_tokens',
-      inference_geo: null,
-    })),
-  };
-}
 
 async function run(s: Scenario): Promise<void> {
   const tmp = openTempDb();
@@ -152,7 +133,7 @@ async function run(s: Scenario): Promise<void> {
         const b = bills[a.day]!;
         const writer = usageRepo(tmp.db).writer();
         tmp.db.transaction(() => {
-          anthropicCostPoller.storeBucket({ db: tmp.db, now: deps.clock.now(), timezone: s.tz }, costBucket(b.day, a.version === 'full' ? b.full : b.partial));
+          anthropicCostPoller.storeBucket({ db: tmp.db, now: deps.clock.now(), timezone: s.tz }, costReportBucket(b.day, a.version === 'full' ? b.full : b.partial));
           reconcileDays({ db: tmp.db, timezone: s.tz, writer }, [['anthropic', b.day]]);
         })();
       }

@@ -99,3 +99,24 @@ export class FakeProvider {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** one UTC day of the Anthropic cost report: a line per workspace, `amount` in cents as a decimal string */
+export function costReportBucket(day: string, lines: Iterable<[workspace: string | null, cents: number]>) {
+  const start = Date.parse(`${day}T00:00:00Z`);
+  return {
+    starting_at: `${day}T00:00:00Z`,
+    ending_at: new Date(start + 86_400_000).toISOString().replace('.000Z', 'Z'),
+    results: [...lines].map(([workspace, cents]) => ({
+      currency: 'USD',
+      amount: String(cents),
+      workspace_id: workspace,
+      description: 'Claude Sonnet 4.5 Usage - Output Tokens',
+      cost_type: 'tokens',
+      context_window: '0-200k',
+      model: 'claude-sonnet-4-5-20250929',
+      service_tier: 'standard',
+      token_type: 'output_tokens',
+      inference_geo: null,
+    })),
+  };
+}

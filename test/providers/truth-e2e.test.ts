@@ -6,7 +6,7 @@ import { pollProviders } from '../../src/providers/pollers.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { logsExport, metricsExport } from '../ingest/otlp/otlp-builders.js';
 import { blockText } from '../slack/commands/summary-seed.js';
-import { ANTHROPIC_KEY, FakeProvider, emptyPage } from './fake-provider.js';
+import { ANTHROPIC_KEY, FakeProvider, costReportBucket, emptyPage } from './fake-provider.js';
 
 const USAGE = '/v1/organizations/usage_report/messages';
 const COST = '/v1/organizations/cost_report';
@@ -20,28 +20,9 @@ let t: TestApp | undefined;
 type CostLines = Record<string, Array<[string | null, number]>>;
 
 function serveCost(lines: CostLines): void {
-  api.on(COST, () => ({
-    body: {
-      data: Object.entries(lines).map(([day, ls]) => ({
-        starting_at: `${day}T00:00:00Z`,
-        ending_at: new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().replace('.000', ''),
-        results: ls.map(([workspace, usd]) => ({
-          currency: 'USD',
-          // the cost report's amount is a decimal string in cents
-          amount: String(usd * 100),
-          workspace_id: workspace,
-          description: 'Claude Sonnet 4.5 Usage - Output Tokens',
-          cost_type: 'tokens',
-          context_window: '0-200k',
-          model: 'claude-sonnet-4-5-20250929',
-          service_tier: 'standard',
-          token_type: 'output_tokens',
-        })),
-      })),
-      has_more: false,
-      next_page: null,
-    },
-  }));
+  // the cost report's amount is a decimal string in cents
+  const page = { data: Object.entries(lines).map(([day, ls]) => costReportBucket(day, ls.map(([w, usd]) => [w, usd * 100] as [string | null, number]))), has_more: false, next_page: null };
+  api.on(COST, () => ({ body: page }));
 }
 
 async function start(tz: string): Promise<TestApp> {
