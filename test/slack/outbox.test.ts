@@ -33,8 +33,8 @@ describe('outbox', () => {
     t = await startTestApp();
     const deps = t.app.deps;
     enqueue(deps, post('k2'));
-    // the Web API client itself retries twice per attempt: 9 failures = 3 failed outbox attempts
-    t.slack.failNext('chat.postMessage', { count: 9, status: 500 });
+    // the outbox's client does not retry on its own: 3 failures = 3 failed outbox attempts
+    t.slack.failNext('chat.postMessage', { count: 3, status: 500 });
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect(await drainOutbox(deps)).toBe(0);
       const row = outboxRepo(deps.db).byKey('k2')!;
@@ -46,6 +46,9 @@ describe('outbox', () => {
     }
     expect(await drainOutbox(deps)).toBe(1);
     expect(t.slack.messagesIn('C0TEAM')).toHaveLength(1);
+    // an HTTP 500 leaves it open whether Slack posted: every retry looked in the channel first
+    expect(t.slack.callsOf('conversations.history')).toHaveLength(3);
+    expect(t.slack.callsOf('chat.postMessage')).toHaveLength(4);
   });
 
   it('honours Retry-After on 429', async () => {
@@ -110,7 +113,7 @@ describe('outbox', () => {
       });
       enqueue(deps, { key: 'upd', kind: 'test', payload: { op: 'update', target: { key: 'parent' }, text: 'updated' }, after: 'parent' });
     })();
-    t.slack.failNext('chat.postMessage', { count: 3, status: 500 }); // the parent fails once: nothing dependent goes out
+    t.slack.failNext('chat.postMessage', { count: 1, status: 500 }); // the parent fails once: nothing dependent goes out
     await drainOutbox(deps);
     expect(t.slack.messagesIn('C0TEAM')).toHaveLength(0);
     t.clock.advance(backoffMs(1));

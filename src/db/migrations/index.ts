@@ -4,6 +4,8 @@ import { sql as core } from './001-core.js';
 import { sql as queryIndexes } from './007-query-indexes.js';
 import { sql as benchIndexes } from './009-bench-indexes.js';
 import { sql as telemetryCommits } from './010-telemetry-commits.js';
+import { sql as afterIngestAndSettle } from './020-after-ingest-and-settle.js';
+import { sql as loopExpectedRequests } from './021-loop-expected-requests.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +18,6 @@ export const migrations: Migration[] = [
   { version: 7, name: 'query-indexes', sql: queryIndexes },
   { version: 9, name: 'bench-indexes', sql: benchIndexes },
   { version: 10, name: 'telemetry-commits', sql: telemetryCommits },
+  { version: 20, name: 'after-ingest-and-settle', sql: afterIngestAndSettle },
+  { version: 21, name: 'loop-expected-requests', sql: loopExpectedRequests },
 ];

@@ -86,15 +86,16 @@ describe('loopAlertMessage', () => {
     expect(loopAlertMessage(v).text).toContain("<@U1>'s session");
   });
 
-  it('shows who acted, and keeps buttons only while open or snoozed', () => {
+  it('shows who acted, and keeps buttons until the session is marked expected', () => {
     const buttonsOf = (v: LoopAlertView) =>
       ((loopAlertMessage(v).blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []).map((e) => e.action_id);
     const acted = { ...view, actedBy: 'U9', actedAt: T0 + 101 * MIN };
-    expect(buttonsOf({ ...acted, status: 'acknowledged' })).toEqual([]);
+    // acknowledged still counts as waste: an approver can still excuse it
+    expect(buttonsOf({ ...acted, status: 'acknowledged' })).toEqual([ActionIds.loopExpected]);
     expect(buttonsOf({ ...acted, status: 'expected' })).toEqual([]);
     expect(buttonsOf({ ...acted, status: 'snoozed', snoozedUntil: T0 + 161 * MIN })).toEqual([ActionIds.loopAcknowledge, ActionIds.loopExpected]);
     expect(JSON.stringify(loopAlertMessage({ ...acted, status: 'expected' }).blocks)).toContain(
-      `:hourglass_flowing_sand: Marked *expected (long task)* by <@U9> at ${slackTime(T0 + 101 * MIN)}. No more alerts for this session.`,
+      `:hourglass_flowing_sand: Marked *expected (long task)* by <@U9> at ${slackTime(T0 + 101 * MIN)}. No more alerts for this session, and it no longer counts as waste.`,
     );
   });
 
