@@ -284,7 +284,7 @@ export function loopAlertMessage(v: LoopAlertView, audience: 'channel' | 'owner'
     `Figures as of ${slackTime(v.asOf)}${v.teamName ? ` · team ${escapeMrkdwn(v.teamName)}` : ''}. ` +
       'All looping sessions: `/aispend sessions looping`.',
   ];
-  if (audience === 'owner' && v.status !== 'expected') {
+  if (audience === 'owner' && v.status !== 'expected' && !v.expectRequest) {
     context.push("*Expected (long task)* asks your team's approvers to confirm; until one does, the session counts as waste.");
   }
   const history = historyText(v);
@@ -397,7 +397,7 @@ export function expectRequestMessage(v: ExpectRequestMessageView): { text: strin
       },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Only ${deciders} can decide; the session's owner cannot excuse their own session.` }],
+        elements: [{ type: 'mrkdwn', text: "Any of the team's approvers or an aispend admin can decide; the session's owner cannot excuse their own session." }],
       },
     ],
   };
