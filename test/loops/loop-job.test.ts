@@ -135,6 +135,27 @@ describe('raising an alert', () => {
     expect(t.db.prepare('SELECT slack_user_id FROM people WHERE email = ?').get('bob@example.com')).toEqual({ slack_user_id: 'U0BOB' });
   });
 
+  it('does not hold an alert back while Slack hangs on the owner lookup: the DM finds the owner when Slack is back', async () => {
+    const { team } = seedOrg(t.db);
+    t.slack.addUser({ id: 'U0BOB', email: 'bob@example.com', name: 'Bob' });
+    session(t.db, 'bobs-hang', { teamId: team.id, email: 'bob@example.com' }).work(0, 6, 1).work(31, 6);
+    t.slack.hang();
+    t.clock.set(at(31));
+    const started = Date.now();
+    await runLoopJob(t.app.deps, at(31));
+    // the evaluation waited for users.lookupByEmail a bounded time (2 s), then recorded the alert
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(alertsOf(t.db, 'bobs-hang')).toHaveLength(1);
+    expect(JSON.parse((t.db.prepare('SELECT payload FROM outbox WHERE dedupe_key = ?').get('loop-dm:bobs-hang:no_commit_burn') as { payload: string }).payload)).toMatchObject({
+      op: 'dm',
+      email: 'bob@example.com',
+    });
+    t.slack.release();
+    await drainOutbox(t.app.deps);
+    expect(t.slack.messagesIn('DU0BOB')).toHaveLength(1);
+    expect(top(CHANNEL)).toHaveLength(1);
+  });
+
   it('names the owner by email when Slack does not know them, and DMs nobody', async () => {
     const { team } = seedOrg(t.db);
     session(t.db, 'carols', { teamId: team.id, email: 'carol@example.com' }).work(0, 6, 1).work(31, 6);
