@@ -10,8 +10,8 @@
 import type { Deps, IngestEffects } from '../deps.js';
 import { afterIngestRepo, type QueuedItem } from '../db/repos/after-ingest-repo.js';
 
-/** items handed to the hooks per round */
-const ROUND = 500;
+/** items handed to the hooks per round; the event loop gets a turn between rounds */
+const ROUND = 200;
 
 /** Records what the after-ingest hooks must look at. Call inside the ingest's transaction. */
 export function recordAfterIngest(deps: Pick<Deps, 'db' | 'clock'>, effects: IngestEffects): void {
@@ -59,6 +59,7 @@ async function runQueued(deps: Deps): Promise<void> {
     }
     if (!deps.db.open) return;
     repo.done(items);
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 

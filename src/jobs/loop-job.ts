@@ -106,6 +106,9 @@ function planSession(deps: Deps, sessionId: string, now: number): Planned | unde
   return { session, team, alerts, actions: settled.act, save: settled.save, drop: settled.drop };
 }
 
+/** sessions evaluated between two turns of the event loop */
+const YIELD_EVERY = 25;
+
 const hasWork = (p: Planned) => p.actions.length > 0 || p.save.length > 0 || p.drop.length > 0;
 
 // emails Slack said it does not know, per database, so a session is not looked up on every evaluation
@@ -294,7 +297,11 @@ function apply(deps: Deps, p: Planned, now: number): number {
  */
 export async function evaluateSessions(deps: Deps, sessionIds: Iterable<string>, now: number): Promise<number> {
   let changed = 0;
+  let seen = 0;
   for (const id of new Set(sessionIds)) {
+    // many sessions at once (the minute job, a busy ingest): let requests in between
+    if (++seen % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!deps.db.open) break;
     try {
       const first = planSession(deps, id, now);
       if (!first) {
