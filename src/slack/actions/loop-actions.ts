@@ -9,8 +9,6 @@ import { pressLoopButton, type PressButton } from '../../loops/presses.js';
 import { kickOutbox } from '../outbox.js';
 import { ActionIds } from '../ids.js';
 
-export { SNOOZE_MS } from '../../loops/presses.js';
-
 const privately = (text: string): RespondArguments => ({ response_type: 'ephemeral', replace_original: false, text });
 
 export function registerLoopActions(app: App, deps: Deps): void {
