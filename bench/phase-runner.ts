@@ -7,6 +7,7 @@ export const PHASES = {
   generate: () => import('./phases/generate.js'),
   otlp: () => import('./phases/otlp.js'),
   generic: () => import('./phases/generic.js'),
+  outage: () => import('./phases/outage.js'),
   queries: () => import('./phases/queries.js'),
   digests: () => import('./phases/digests.js'),
 } as const;

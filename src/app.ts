@@ -13,7 +13,14 @@ import { outboxJob } from './jobs/outbox-job.js';
 import { registerAispendCommand } from './slack/commands/aispend.js';
 import { adminCommand } from './slack/commands/admin/admin-command.js';
 import { outboxRepo } from './db/repos/outbox-repo.js';
+import { afterIngestRepo } from './db/repos/after-ingest-repo.js';
+import { afterIngestIdle, kickAfterIngest } from './ingest/after-ingest.js';
+import { slackClientOptions, slackSenderClient } from './slack/client.js';
+import { outboxIdle } from './slack/outbox.js';
 import { features as allFeatures } from './features.js';
+
+/** how long a stop waits for background work (after-ingest, outbox sends) to finish */
+const STOP_WAIT_MS = 2_000;
 
 export interface AppOptions {
   config: Config;
@@ -61,13 +68,7 @@ function boltLogger(logger: Logger) {
 export async function buildApp(opts: AppOptions): Promise<RunningApp> {
   const { config, db, logger, clock } = opts;
   const features = opts.features ?? allFeatures;
-  const clientOptions: webApi.WebClientOptions = {
-    slackApiUrl: config.slack.apiUrl,
-    // the outbox retries with its own backoff; listener calls fail fast instead of blocking for minutes
-    retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1_000 },
-    rejectRateLimitedCalls: true,
-    timeout: 15_000,
-  };
+  const clientOptions: webApi.WebClientOptions = slackClientOptions(config);
   let receiver: HTTPReceiver | undefined;
   let bolt: App;
   const common = {
@@ -94,7 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
     throw new SlackAuthError(code);
   }
 
-  const deps: Deps = { db, config, logger, clock, slack: bolt.client, afterIngest: [] };
+  const deps: Deps = { db, config, logger, clock, slack: bolt.client, slackSender: slackSenderClient(config), afterIngest: [] };
   for (const f of features) f.init?.(deps);
 
   bolt.error(async (err) => {
@@ -114,6 +115,12 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
   // sends interrupted by a crash or stop are retried, after a check that they did not arrive
   const recovered = outboxRepo(db).recoverInterrupted();
   if (recovered > 0) logger.warn('outbox: resuming interrupted sends', { count: recovered });
+  // after-ingest work a crash or stop left recorded but not run
+  const leftover = afterIngestRepo(db).count();
+  if (leftover > 0) {
+    logger.info('after-ingest: resuming recorded work', { items: leftover });
+    kickAfterIngest(deps);
+  }
 
   const jobs = [outboxJob(deps), ...features.flatMap((f) => f.jobs?.(deps) ?? [])];
   let scheduler: Scheduler | undefined;
@@ -130,6 +137,12 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
       stopped ??= (async () => {
         await http.close();
         await scheduler?.stop();
+        // background work finishes what it has in hand, but a hanging Slack does not hold the stop:
+        // what is left stays recorded (after-ingest queue, outbox) for the next start
+        await Promise.race([
+          Promise.all([afterIngestIdle(deps), outboxIdle(deps)]),
+          new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+        ]);
         if (config.slack.socketMode) await bolt.stop().catch(() => undefined);
       })();
       return stopped;

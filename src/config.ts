@@ -64,6 +64,7 @@ const schema = z.object({
   LOOP_REPEAT_FAILURES: num(5, { int: true, min: 2 }),
   LOOP_ESCALATION_FACTOR: num(2, { min: 1.1 }),
   SESSION_IDLE_MINUTES: num(60, { min: 1 }),
+  LOOP_SETTLE_SECONDS: num(90, { min: 0 }),
   BUDGET_REMINDER_HOURS: num(24, { min: 1 }),
   BUDGET_EXPIRY_DAYS: num(7, { min: 1 }),
   BUDGET_MAX_REQUEST_USD: num(100_000, { min: 1 }),
@@ -110,6 +111,8 @@ export interface Config {
     repeatFailures: number;
     escalationFactor: number;
     sessionIdleMinutes: number;
+    /** a session is judged only this long after the newest event the judgement rests on */
+    settleSeconds: number;
   };
   budget: { reminderHours: number; expiryDays: number; maxRequestUsd: number };
   webhooks: {
@@ -199,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
       repeatFailures: d.LOOP_REPEAT_FAILURES,
       escalationFactor: d.LOOP_ESCALATION_FACTOR,
       sessionIdleMinutes: d.SESSION_IDLE_MINUTES,
+      settleSeconds: d.LOOP_SETTLE_SECONDS,
     },
     budget: {
       reminderHours: d.BUDGET_REMINDER_HOURS,

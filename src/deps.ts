@@ -12,7 +12,16 @@ export interface Deps {
   clock: Clock;
   /** Web API client (points at SLACK_API_URL). Absent in the offline demo and some unit tests. */
   slack?: webApi.WebClient;
-  /** Hooks that run after an ingest batch commits (loop alerts, budget thresholds). */
+  /**
+   * The client the outbox sends with: the same Slack, without the client's own retries, so one send
+   * is one request and an unanswered one can be checked before it is sent again. Defaults to `slack`.
+   */
+  slackSender?: webApi.WebClient;
+  /**
+   * Hooks that run in the background after ingest batches commit (loop alerts, budget thresholds),
+   * with the sessions and teams they touched (src/ingest/after-ingest.ts). They write, and leave
+   * Slack to the outbox (kickOutbox): they must not wait on Slack.
+   */
   afterIngest: AfterIngestHook[];
 }
 

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(c.databasePath).toBe('data/aispend.db');
     expect(c.timezone).toBe('UTC');
     expect(c.digestCron).toBe('0 9 * * 1');
-    expect(c.loop).toMatchObject({ minCostUsd: 10, minMinutes: 30 });
+    expect(c.loop).toMatchObject({ minCostUsd: 10, minMinutes: 30, settleSeconds: 90 });
     expect(c.slack.apiUrl).toBe('https://slack.com/api/');
     expect(c.anthropic.apiUrl).toBe('https://api.anthropic.com');
     expect(c.openai.apiUrl).toBe('https://api.openai.com');
@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     expect(c.loop.minCostUsd).toBe(12.5);
     expect(c.slack.socketMode).toBe(false);
     expect(c.admins).toEqual(['U1AAA', 'U2BBB']);
+  });
+
+  it('takes LOOP_SETTLE_SECONDS of 0 (judge at once) but not below', () => {
+    expect(loadConfig({ LOOP_SETTLE_SECONDS: '0' } as never).loop.settleSeconds).toBe(0);
+    expect(loadConfig({ LOOP_SETTLE_SECONDS: '150' } as never).loop.settleSeconds).toBe(150);
+    expect(() => loadConfig({ LOOP_SETTLE_SECONDS: '-1' } as never)).toThrow(/LOOP_SETTLE_SECONDS must be at least 0/);
   });
 
   it('reports every problem at once', () => {

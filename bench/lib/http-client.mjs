@@ -2,7 +2,8 @@
 // server process's CPU time counts the server's work only. Plain JavaScript run by plain node.
 // Reads the request bodies from a file written by the bench (u32 path length, path, u8 gzip flag,
 // u32 body length, body, …), then sends the ranges it is asked for with `concurrency` keep-alive
-// connections (a warm-up range first, then the measured one).
+// connections (a warm-up range first, then the measured one). With `latencies`, it also reports how
+// long each request took, first byte sent to last byte of the answer received.
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -46,21 +47,24 @@ process.once('message', ({ file, token, concurrency }) => {
   const requests = readRequests(file);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   process.send({ ready: true });
-  process.on('message', async ({ port, from, to }) => {
+  process.on('message', async ({ port, from, to, latencies }) => {
     const started = performance.now();
     let next = from;
     const failures = [];
     const statuses = {};
+    const took = [];
     async function lane() {
       while (next < to) {
+        const t0 = performance.now();
         const res = await send(agent, port, token, requests[next++]);
+        if (latencies) took.push(performance.now() - t0);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status !== 200 && failures.length < 3) failures.push(`${res.status} ${res.body.slice(0, 300)}`);
       }
     }
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, to - from) }, lane));
-      process.send({ ok: true, elapsedMs: performance.now() - started, statuses, failures });
+      process.send({ ok: true, elapsedMs: performance.now() - started, statuses, failures, ...(latencies ? { latencies: took } : {}) });
     } catch (e) {
       process.send({ ok: false, error: String(e && e.message ? e.message : e) });
     }

@@ -4,9 +4,9 @@
 // its CPU time between "go" and "stop", and its memory high-water mark, are the server's alone.
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { ingestDeps, ingestRoutes } from './ingest-deps.js';
+import { ingestDeps, ingestRoutes, type IngestServerOptions } from './ingest-deps.js';
 
-export type ServerRequest = { open: string; tz: string; endDay: string } | 'go' | 'stop';
+export type ServerRequest = ({ open: string } & IngestServerOptions) | 'go' | 'stop';
 export type ServerReply = { port: number } | { going: true } | { cpuMs: number; peakRssMb: number };
 
 let db: Db | undefined;

@@ -98,10 +98,12 @@ export function prepareRequests(o: PhaseOptions, name: string, requests: IngestR
 
 
 
-type ClientMessage = { ready: true } | { ok: boolean; elapsedMs: number; statuses: Record<string, number>; failures: string[]; error?: string };
+export type ClientMessage =
+  | { ready: true }
+  | { ok: boolean; elapsedMs: number; statuses: Record<string, number>; failures: string[]; error?: string; latencies?: number[] };
 
 /** a child process and its next message */
-function child(file: string, execArgv: string[]) {
+export function child(file: string, execArgv: string[]) {
   const proc = fork(file, [], { cwd: ROOT, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>() =>
     new Promise<T>((resolve, reject) => {
@@ -116,7 +118,7 @@ function child(file: string, execArgv: string[]) {
 }
 
 /** requests sent before a measured run, to a scratch database: at least 3,000 points or a tenth of the requests */
-function warmupCount(requestPoints: number[]): number {
+export function warmupCount(requestPoints: number[]): number {
   const total = requestPoints.length;
   let n = 0;
   let points = 0;
@@ -194,7 +196,7 @@ const ROLLUPS = new Set(['usage_daily_team', 'usage_daily_person']);
 const ZERO_SESSION_USAGE = { cost_usd: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, api_requests: 0 };
 
 /** transactions of the raw baseline: one per this many data points of the workload (a Collector's send_batch_size) */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export const RAW_BATCH_POINTS = 8192;
 

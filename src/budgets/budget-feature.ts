@@ -8,7 +8,8 @@ import { budgetCommand } from '../slack/commands/budget.js';
 import { requestCommand } from '../slack/commands/request.js';
 import { registerApprovalReplies } from '../slack/events/approval-replies.js';
 import { registerBudgetViews } from '../slack/views/budget-modals.js';
-import { checkThresholds } from './thresholds.js';
+import { kickOutbox } from '../slack/outbox.js';
+import { queueThresholds } from './thresholds.js';
 
 export const budgetFeature: Feature = {
   name: 'budgets',
@@ -21,10 +22,11 @@ export const budgetFeature: Feature = {
   },
   jobs: (deps) => [budgetJob(deps)],
   init(deps) {
-    // the teams whose spend just changed; the job re-checks every team as a safety net
-    deps.afterIngest.push(async (effects) => {
+    // the teams whose spend just changed (in the background, after the ingest answered); the job
+    // re-checks every team as a safety net. The alert is sent by the outbox, never awaited here.
+    deps.afterIngest.push((effects) => {
       if (effects.teamIds.length === 0) return;
-      await checkThresholds(deps, deps.clock.now(), effects.teamIds);
+      if (queueThresholds(deps, deps.clock.now(), effects.teamIds) > 0) kickOutbox(deps);
     });
   },
 };

@@ -57,6 +57,16 @@ export function queueThresholdAlert(deps: Deps, team: Team, now: number): number
 
 /** Checks the given teams (all teams with a budget when omitted) and sends what is due. */
 export async function checkThresholds(deps: Deps, now: number, teamIds?: Array<number | null>): Promise<number> {
+  const queued = queueThresholds(deps, now, teamIds);
+  if (queued > 0) await drainOutbox(deps);
+  return queued;
+}
+
+/**
+ * Queues the due alerts of the given teams (all teams with a budget when omitted) in the outbox and
+ * returns how many. No Slack call: for the after-ingest run and the job, which leave sending to the outbox.
+ */
+export function queueThresholds(deps: Deps, now: number, teamIds?: Array<number | null>): number {
   const org = orgRepo(deps.db);
   const teams =
     teamIds === undefined
@@ -66,7 +76,6 @@ export async function checkThresholds(deps: Deps, now: number, teamIds?: Array<n
           .filter((t): t is Team => t !== undefined);
   let queued = 0;
   for (const team of teams) if (queueThresholdAlert(deps, team, now) !== undefined) queued += 1;
-  if (queued > 0) await drainOutbox(deps);
   return queued;
 }
 

@@ -144,8 +144,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         `${totals.stories} stories done, ${totals.records} API usage records.`,
     );
 
-    // the loop job, when the looping session has just stalled, and again now (closing idle sessions)
+    // the loop job when the looping session has just stalled, again once its data has settled
+    // (LOOP_SETTLE_SECONDS), and now (closing idle sessions)
     await runLoopJob(deps, scenario.looping.checkAt);
+    await runLoopJob(deps, scenario.looping.checkAt + config.loop.settleSeconds * 1000 + 60_000);
     await runLoopJob(deps, now);
     const alerts = db.prepare('SELECT COUNT(*) AS n FROM loop_alerts').get() as { n: number };
     log(`Loop alerts raised: ${alerts.n} (a session by ${scenario.looping.session.person.email} burned money for 2.5 h without a commit).`);

@@ -1,11 +1,12 @@
-// Loop alerts: catch agent sessions that keep spending without producing commits (issue 6).
-// Evaluated after every ingest batch that touches a session and every minute for active sessions.
+// Loop alerts: catch agent sessions that keep spending without producing commits (issues 6 and 13).
+// Sessions are evaluated in the background after every ingest batch that touches them, and every
+// minute while active; alerts wait until their data has settled (LOOP_SETTLE_SECONDS).
 import type { Feature } from '../feature.js';
 import { evaluateSessions, loopJob } from '../jobs/loop-job.js';
 import { registerLoopActions } from '../slack/actions/loop-actions.js';
 import { adminLoopHandler } from '../slack/commands/admin/loop.js';
 import { sessionsSubcommand } from '../slack/commands/sessions.js';
-import { drainOutbox } from '../slack/outbox.js';
+import { kickOutbox } from '../slack/outbox.js';
 
 export const loopFeature: Feature = {
   name: 'loops',
@@ -13,11 +14,8 @@ export const loopFeature: Feature = {
     deps.afterIngest.push(async (effects) => {
       if (effects.sessionIds.length === 0) return;
       const changed = await evaluateSessions(deps, effects.sessionIds, deps.clock.now());
-      // alerts are recorded (outbox) before this returns; sending them must not hold up the ingest
-      // answer, and the outbox job retries whatever this first attempt does not deliver
-      if (changed > 0) {
-        void drainOutbox(deps).catch((e: unknown) => deps.logger.warn('loop alert send deferred', { err: e }));
-      }
+      // recorded in the outbox before this returns; the outbox sends them on its own time
+      if (changed > 0) kickOutbox(deps);
     });
   },
   listeners(app, deps) {

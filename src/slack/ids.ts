@@ -4,6 +4,8 @@ export const ActionIds = {
   loopAcknowledge: 'loop_ack',
   loopSnooze: 'loop_snooze_1h',
   loopExpected: 'loop_expected',
+  loopExpectConfirm: 'loop_expect_confirm',
+  loopExpectDecline: 'loop_expect_decline',
   loopSessions: 'loop_sessions',
   // digest
   digestRequestIncrease: 'digest_request_increase',

@@ -2,8 +2,11 @@
 // 1. enqueue() records the message under a dedupe key, in the same transaction as the state change
 //    that caused it, so a crash either keeps both or neither;
 // 2. drain() claims due rows and sends them; Slack failures and 429s are retried with backoff;
-// 3. a send cut short by a crash is marked uncertain at start; before re-posting, drain() looks for
-//    the message in the channel by its metadata, so a retry never posts a second copy.
+// 3. a send cut short by a crash is marked uncertain at start, and so is a send whose answer never came
+//    (a timeout, a dropped connection, an HTTP 5xx: Slack may have posted it); before re-posting,
+//    drain() looks for the message in the channel by its metadata, so a retry never posts a second copy.
+//    The client it sends with must not retry on its own (deps.slackSender), or one attempt could post twice.
+// Callers that must not wait on Slack (ingest, jobs, listeners after their answer) use kickOutbox().
 import type { webApi } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { outboxRepo, type OutboxRow } from '../db/repos/outbox-repo.js';
@@ -22,7 +25,14 @@ export type OutboxPayload =
       thread?: ThreadRef;
       reply_broadcast?: boolean;
     }
-  | { op: 'dm'; user: string; text: string; blocks?: unknown[] }
+  | {
+      op: 'dm';
+      /** the Slack user; or, when only their email is known, `email`, looked up when sent (users:read.email) */
+      user?: string;
+      email?: string;
+      text: string;
+      blocks?: unknown[];
+    }
   | {
       op: 'update';
       /** the outbox post to update (by key), or an explicit message */
@@ -80,6 +90,7 @@ const PERMANENT = new Set([
   'account_inactive',
   'token_revoked',
   'user_not_found',
+  'users_not_found',
   'cant_update_message',
   'message_not_found',
   'missing_scope',
@@ -101,20 +112,62 @@ function retryAfterMs(e: unknown): number | undefined {
   return typeof ra === 'number' && ra >= 0 ? ra * 1000 : undefined;
 }
 
-const draining = new WeakMap<object, Promise<number>>();
+interface Drain {
+  current?: Promise<number>;
+  /** a run that starts when the current one ends, shared by every caller that came meanwhile */
+  next?: Promise<number>;
+}
 
-/** Sends every due message. Returns how many were sent. Concurrent calls share one run. */
+const drains = new WeakMap<object, Drain>();
+
+/**
+ * Sends every due message. Returns how many were sent. One run at a time per database: a call made
+ * while a run is going waits for it and then for one more run, shared by all such calls, so the
+ * messages it was called for are seen however many callers pile up while Slack is slow.
+ */
 export function drainOutbox(deps: Deps): Promise<number> {
-  const running = draining.get(deps.db);
-  if (running) return running.then(() => drainOnce(deps));
-  const p = drainOnce(deps).finally(() => draining.delete(deps.db));
-  draining.set(deps.db, p);
-  return p;
+  let d = drains.get(deps.db);
+  if (!d) drains.set(deps.db, (d = {}));
+  const state = d;
+  const start = (): Promise<number> => {
+    const run = drainOnce(deps).finally(() => {
+      if (state.current === run) state.current = undefined;
+    });
+    state.current = run;
+    return run;
+  };
+  if (!state.current) return start();
+  state.next ??= state.current
+    .catch(() => 0)
+    .then(() => {
+      state.next = undefined;
+      return start();
+    });
+  return state.next;
+}
+
+/** Starts sending what is due without waiting for Slack (failures are retried by the outbox job). */
+export function kickOutbox(deps: Deps): void {
+  if (!deps.slack) return;
+  void drainOutbox(deps).catch((e: unknown) => deps.logger.warn('outbox send deferred', { err: e }));
+}
+
+/** Resolves once no drain is running (tests, shutdown). */
+export async function outboxIdle(deps: Pick<Deps, 'db'>): Promise<void> {
+  const d = drains.get(deps.db);
+  while (d?.current || d?.next) await (d.next ?? d.current)!.catch(() => 0);
+}
+
+/** Slack may have acted on a request whose answer never came: a timeout, a dropped connection, a 5xx. */
+function answerLost(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'slack_webapi_request_error' || code === 'slack_webapi_http_error';
 }
 
 async function drainOnce(deps: Deps): Promise<number> {
-  const client = deps.slack;
-  if (!client) return 0;
+  // no `slack` means no Slack at all (the offline demo, some tests)
+  const client = deps.slack ? (deps.slackSender ?? deps.slack) : undefined;
+  if (!client || !deps.db.open) return 0;
   const repo = outboxRepo(deps.db);
   let sent = 0;
   // loop: sending a parent can make its thread replies due
@@ -137,8 +190,11 @@ async function drainOnce(deps: Deps): Promise<number> {
           repo.markDead(row.id, message);
         } else {
           const wait = retryAfterMs(e) ?? backoffMs(row.attempts + 1);
-          deps.logger.warn('outbox send failed; will retry', { key: row.dedupe_key, error: message, waitMs: wait });
-          repo.markRetry(row.id, deps.clock.now() + wait, message);
+          const payloadOp = (JSON.parse(row.payload) as OutboxPayload).op;
+          // an update is idempotent; a post, a DM or an upload may have gone through
+          const uncertain = payloadOp !== 'update' && answerLost(e);
+          deps.logger.warn('outbox send failed; will retry', { key: row.dedupe_key, error: message, waitMs: wait, uncertain });
+          repo.markRetry(row.id, deps.clock.now() + wait, message, uncertain);
         }
       }
     }
@@ -193,7 +249,10 @@ async function send(client: webApi.WebClient, deps: Deps, row: OutboxRow): Promi
     case 'dm': {
       let channel: string;
       if (payload.op === 'dm') {
-        const open = await client.conversations.open({ users: payload.user });
+        let user = payload.user;
+        if (!user && payload.email) user = (await client.users.lookupByEmail({ email: payload.email })).user?.id;
+        if (!user) throw Object.assign(new Error('dm: no Slack user to send it to'), { data: { error: 'users_not_found' } });
+        const open = await client.conversations.open({ users: user });
         channel = open.channel?.id ?? '';
         if (!channel) throw new Error('conversations.open returned no channel');
       } else {

@@ -19,7 +19,7 @@ describe('npm run bench (smoke)', () => {
       tz: 'UTC',
       endDay: DEFAULT_END_DAY,
       regenerate: false,
-      phases: ['otlp', 'generic', 'queries', 'digests'],
+      phases: ['otlp', 'generic', 'outage', 'queries', 'digests'],
       out: null,
       log: (l) => lines.push(l),
     });
@@ -47,6 +47,23 @@ describe('npm run bench (smoke)', () => {
     expect(generic.points).toBe(300);
     expect(generic.rowsWritten.usage_records).toBe(300);
 
+    const outage = r.phases.outage!.result!;
+    expect(outage.skipped).toBeUndefined();
+    expect(outage.modes.map((m) => [m.mode, m.slackAnswerMs])).toEqual([
+      ['slack up', 0],
+      ['slack 20 s late', 20_000],
+    ]);
+    for (const m of outage.modes) {
+      expect(m.requests).toBeGreaterThan(0);
+      expect(m.outboxMessages, m.mode).toBeGreaterThan(0);
+      for (const s of [m.p50Ms, m.p99Ms, m.maxMs]) {
+        expect(s.runs).toBe(1);
+        expect(s.p50).toBeGreaterThan(0);
+      }
+    }
+    // with Slack up, the after-ingest work really talked to Slack while the workload ran
+    expect(outage.modes[0]!.slackCalls).toBeGreaterThan(0);
+
     const queries = r.phases.queries!.result!;
     expect(queries.skipped).toEqual([]);
     expect(queries.results.map((q) => q.subcommand)).toEqual([...MEASURED]);
@@ -64,14 +81,21 @@ describe('npm run bench (smoke)', () => {
     expect(digests.perChartMs.runs).toBe(3);
     expect(digests.jobPeakRssMb).toBeGreaterThan(20);
 
-    for (const name of ['generate', 'otlp', 'generic', 'queries', 'digests'] as const) {
+    for (const name of ['generate', 'otlp', 'generic', 'outage', 'queries', 'digests'] as const) {
       expect(r.phases[name]!.memory!.peakRssMb, name).toBeGreaterThan(20);
     }
     expect(r.targets.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['/aispend summary p99', 'all 3 weekly digests with charts', 'peak memory: digests job', 'peak memory: otlp server while ingesting']),
+      expect.arrayContaining([
+        '/aispend summary p99',
+        'all 3 weekly digests with charts',
+        'peak memory: digests job',
+        'peak memory: otlp server while ingesting',
+        'ingest p99: Slack 20 s late vs Slack up',
+      ]),
     );
     const table = formatTable(r);
     expect(table).toContain('/aispend sessions');
     expect(table).toContain('ratio HTTP / raw');
+    expect(table).toContain('slack 20 s late');
   });
 });

@@ -2,6 +2,7 @@
 // days; each exactly once across job re-runs, a restart and a Slack failure.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionIds } from '../../src/slack/ids.js';
+import { drainOutbox } from '../../src/slack/outbox.js';
 import type { TestApp } from '../helpers/test-app.js';
 import {
   APPROVALS_CHANNEL,
@@ -27,8 +28,10 @@ afterEach(async () => {
   await t.close();
 });
 
-function runJob(app: TestApp) {
-  return app.app.jobs.find((j) => j.name === 'budgets')!.run(app.clock.now());
+/** one run of the job, then what it left to the outbox */
+async function runJob(app: TestApp) {
+  await app.app.jobs.find((j) => j.name === 'budgets')!.run(app.clock.now());
+  await drainOutbox(app.app.deps);
 }
 
 const reminders = (app: TestApp, parentTs: string) =>

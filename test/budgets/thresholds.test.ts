@@ -1,7 +1,8 @@
 // Threshold alerts at 50/80/100% of the month's budget: once each per team per month, also across
 // restarts; the highest only when a batch jumps several; again next month.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAfterIngest } from '../../src/ingest/after-ingest.js';
+import { afterIngestIdle, runAfterIngest } from '../../src/ingest/after-ingest.js';
+import { drainOutbox } from '../../src/slack/outbox.js';
 import { orgRepo } from '../../src/db/repos/org-repo.js';
 import { budgetRepo } from '../../src/db/repos/budget-repo.js';
 import { ActionIds } from '../../src/slack/ids.js';
@@ -18,13 +19,17 @@ afterEach(async () => {
   await t.close();
 });
 
-/** what the usage ingest does after a batch commits */
-function ingested(app: TestApp, teamIds: Array<number | null>) {
-  return runAfterIngest(app.app.deps, { teamIds, sessionIds: [] });
+/** what the usage ingest does after a batch commits, and the background work it sets off */
+async function ingested(app: TestApp, teamIds: Array<number | null>) {
+  await runAfterIngest(app.app.deps, { teamIds, sessionIds: [] });
+  await afterIngestIdle(app.app.deps);
+  await drainOutbox(app.app.deps);
 }
 
-function runJob(app: TestApp) {
-  return app.app.jobs.find((j) => j.name === 'budgets')!.run(app.clock.now());
+/** one run of the job, then what it left to the outbox */
+async function runJob(app: TestApp) {
+  await app.app.jobs.find((j) => j.name === 'budgets')!.run(app.clock.now());
+  await drainOutbox(app.app.deps);
 }
 
 const alertsIn = (app: TestApp, channel: string) =>

@@ -1,6 +1,7 @@
 // A local fake of the Slack Web API: the bot's WebClient points at it through SLACK_API_URL.
 // It records every call, keeps channel histories (with message metadata), serves the files.uploadV2
-// three-step upload and response_url posts, and can be told to fail or rate-limit a method.
+// three-step upload and response_url posts, and can be told to fail or rate-limit a method, to hang
+// (hold every request until released) or to answer late.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { URLSearchParams } from 'node:url';
 
@@ -110,6 +111,8 @@ export class FakeSlack {
   /** the WebSocket URL apps.connections.open hands out (Socket Mode tests) */
   socketUrl?: string;
   private failures = new Map<string, Failure>();
+  private holding: Array<() => void> | undefined;
+  private answerDelayMs = 0;
   private server?: Server;
   private seq = 0;
   port = 0;
@@ -136,6 +139,35 @@ export class FakeSlack {
     this.failures.set(method, { remaining: failure.count ?? 1, ...failure });
   }
 
+  /**
+   * Slack hangs: from now on every request (Web API and response_url) is held unanswered, not yet
+   * seen, until release().
+   */
+  hang(): void {
+    this.holding ??= [];
+  }
+
+  /**
+   * Slack is back: the held requests are taken in the order they came and answered, and new ones are
+   * answered at once. A held request is acted on even if its client has given up waiting (as Slack
+   * may do), so a client that sends again posts twice unless it checks first.
+   */
+  release(): void {
+    const held = this.holding ?? [];
+    this.holding = undefined;
+    for (const go of held) go();
+  }
+
+  /** requests held by hang() */
+  get held(): number {
+    return this.holding?.length ?? 0;
+  }
+
+  /** Slack is slow: each request is acted on when it comes, and answered `ms` later (0: at once). */
+  answerAfter(ms: number): void {
+    this.answerDelayMs = ms;
+  }
+
   callsOf(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -151,6 +183,8 @@ export class FakeSlack {
     this.responses.length = 0;
     this.uploads.clear();
     this.failures.clear();
+    this.release();
+    this.answerDelayMs = 0;
   }
 
   /** resolves when `predicate` holds, polling; rejects after `timeoutMs` */
@@ -184,6 +218,7 @@ export class FakeSlack {
 
   async stop(): Promise<void> {
     if (!this.server) return;
+    this.holding = undefined;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
@@ -198,6 +233,15 @@ export class FakeSlack {
   ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const url = req.url ?? '/';
     const raw = await readAll(req);
+    const holding = this.holding;
+    if (holding) await new Promise<void>((resolve) => holding.push(resolve));
+    const answer = this.act(req, url, raw);
+    const delay = this.answerDelayMs;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref());
+    return answer;
+  }
+
+  private act(req: IncomingMessage, url: string, raw: Buffer): { status: number; body: unknown; headers?: Record<string, string> } {
     const contentType = String(req.headers['content-type'] ?? '');
     if (url.startsWith('/response/')) {
       const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;

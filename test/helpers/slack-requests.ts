@@ -37,8 +37,19 @@ export interface CommandInput {
   trigger_id?: string;
 }
 
-export function sendCommand(appUrl: string, input: CommandInput, opts: SignOptions = {}): Promise<Response> {
-  const body = new URLSearchParams({
+/** a signed slash command, ready to send from elsewhere (another process) */
+export function signedCommand(appUrl: string, input: CommandInput, opts: SignOptions = {}): { url: string; headers: Record<string, string>; body: string } {
+  const body = commandBody(input);
+  const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  return {
+    url: `${appUrl}/slack/events`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(opts.secret ?? TEST_SIGNING_SECRET, body, ts) },
+    body,
+  };
+}
+
+function commandBody(input: CommandInput): string {
+  return new URLSearchParams({
     token: 'deprecated',
     team_id: 'T1',
     team_domain: 'fake',
@@ -53,8 +64,11 @@ export function sendCommand(appUrl: string, input: CommandInput, opts: SignOptio
     response_url: input.response_url,
     trigger_id: input.trigger_id ?? '1.2.3',
   }).toString();
+}
+
+export function sendCommand(appUrl: string, input: CommandInput, opts: SignOptions = {}): Promise<Response> {
   // Bolt matches the form content type exactly: no "; charset" here
-  return post(`${appUrl}/slack/events`, body, 'application/x-www-form-urlencoded', opts);
+  return post(`${appUrl}/slack/events`, commandBody(input), 'application/x-www-form-urlencoded', opts);
 }
 
 export interface ActionInput {

@@ -1,10 +1,13 @@
 // End to end: Claude Code telemetry through POST /v1/logs and /v1/metrics (OTLP/HTTP JSON, shapes from
-// the Claude Code monitoring docs) → session totals → the after-ingest hook → one channel message and
-// one DM in the fake Slack.
+// the Claude Code monitoring docs) → session totals → the background after-ingest check and the minute
+// job, once the data has settled (LOOP_SETTLE_SECONDS, default 90) → one channel message and one DM
+// in the fake Slack.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryFeature } from '../../src/ingest/delivery-feature.js';
 import { usageFeature } from '../../src/ingest/usage-feature.js';
 import { loopFeature } from '../../src/loops/loop-feature.js';
+import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
+import { runLoopJob } from '../../src/jobs/loop-job.js';
 import { drainOutbox } from '../../src/slack/outbox.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE, CHANNEL, MIN, T0, alertsOf, blockText, seedOrg } from './seed.js';
@@ -110,8 +113,18 @@ function metrics(list: unknown[]) {
 async function post(path: '/v1/logs' | '/v1/metrics', body: unknown) {
   const res = await t.ingest(path, body);
   expect(res.status).toBe(200);
-  return res.json();
+  const answer: unknown = await res.json();
+  await afterIngestIdle(t.app.deps);
+  return answer;
 }
+
+/** the minute job at `ms`, and the messages it left to the outbox */
+async function job(ms: number) {
+  t.clock.set(ms);
+  await runLoopJob(t.app.deps, ms);
+  await drainOutbox(t.app.deps);
+}
+const SETTLE = 90_000;
 
 describe('loop alert from Claude Code telemetry', () => {
   it('posts one channel message and one DM when a session burns without a commit, once', async () => {
@@ -123,6 +136,11 @@ describe('loop alert from Claude Code telemetry', () => {
     t.clock.set(at(31));
     const burst = logs([apiRequest(20, 4), toolResult(20, 5, true), apiRequest(31, 3)]);
     await post('/v1/logs', burst);
+    // over the thresholds, but its commit metric could still be on its way
+    expect(alertsOf(t.db, SID)).toEqual([]);
+    await job(at(32));
+    expect(alertsOf(t.db, SID)).toEqual([]);
+    await job(at(31) + SETTLE + 30_000);
     await t.slack.waitFor(() => t.slack.messagesIn(CHANNEL).length === 1 && t.slack.messagesIn(DM).length === 1);
     const post1 = t.slack.messagesIn(CHANNEL)[0]!;
     expect(post1.text).toBe(`Possible agent loop: <@${ALICE}>'s session 0b6c1f7e… spent $12.00 since it started (No-commit burn).`);
@@ -133,9 +151,9 @@ describe('loop alert from Claude Code telemetry', () => {
 
     // the exporter retries the same batch, and more telemetry arrives under the step: nothing more is sent
     await post('/v1/logs', burst);
-    t.clock.set(at(33));
-    await post('/v1/logs', logs([apiRequest(33, 2)]));
-    await drainOutbox(t.app.deps);
+    t.clock.set(at(34));
+    await post('/v1/logs', logs([apiRequest(34, 2)]));
+    await job(at(36));
     expect(t.slack.callsOf('chat.postMessage')).toHaveLength(2);
     expect(t.slack.messagesIn(CHANNEL)).toHaveLength(1);
     expect(t.slack.messagesIn(DM)).toHaveLength(1);
@@ -146,6 +164,7 @@ describe('loop alert from Claude Code telemetry', () => {
     await post('/v1/logs', logs([apiRequest(0, 0.4), toolResult(1, 0, false), toolResult(1, 20, false), toolResult(2, 0, false), toolResult(2, 30, false)]));
     expect(alertsOf(t.db, SID)).toEqual([]);
     await post('/v1/logs', logs([toolResult(3, 0, false)]));
+    await job(at(3) + SETTLE);
     await t.slack.waitFor(() => t.slack.messagesIn(CHANNEL).length === 1);
     expect(blockText(t.slack.messagesIn(CHANNEL)[0]!.blocks)).toContain('Bash failed 5 times in a row (the same error).');
     expect(blockText(t.slack.messagesIn(CHANNEL)[0]!.blocks)).not.toContain('pnpm');
@@ -162,10 +181,12 @@ describe('loop alert from Claude Code telemetry', () => {
     });
     t.clock.set(at(40));
     await post('/v1/logs', logs([apiRequest(40, 4)]));
+    await job(at(40) + SETTLE);
     // $13 over 40 minutes, but $4 over 15 minutes since the commit
     expect(alertsOf(t.db, SID)).toEqual([]);
     t.clock.set(at(56));
     await post('/v1/logs', logs([apiRequest(56, 6)]));
+    await job(at(56) + SETTLE);
     expect(alertsOf(t.db, SID)).toMatchObject([{ rule: 'burn_without_change', cost_at_alert: 10 }]);
     await t.slack.waitFor(() => t.slack.messagesIn(CHANNEL).length === 1);
   });

@@ -6,7 +6,8 @@ import { deliveryFeature } from '../../src/ingest/delivery-feature.js';
 import { usageFeature } from '../../src/ingest/usage-feature.js';
 import { loopFeature } from '../../src/loops/loop-feature.js';
 import { runLoopJob } from '../../src/jobs/loop-job.js';
-import { drainOutbox } from '../../src/slack/outbox.js';
+import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
+import { backoffMs, drainOutbox } from '../../src/slack/outbox.js';
 import { ActionIds } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE, CHANNEL, MIN, T0, actionElements, alertsOf, blockText, seedOrg, session } from './seed.js';
@@ -15,8 +16,10 @@ const GITHUB_SECRET = 'github-webhook-secret-for-tests';
 const features = [usageFeature, deliveryFeature, loopFeature];
 let t: TestApp;
 
+// settling (LOOP_SETTLE_SECONDS) has its own tests (loop-settle.test.ts): here sessions are judged at once
+const env = { GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, LOOP_SETTLE_SECONDS: '0' };
 beforeEach(async () => {
-  t = await startTestApp({ now: T0, features, env: { GITHUB_WEBHOOK_SECRET: GITHUB_SECRET } });
+  t = await startTestApp({ now: T0, features, env });
 });
 afterEach(async () => {
   await t.close();
@@ -24,9 +27,12 @@ afterEach(async () => {
 
 const DM = `D${ALICE}`;
 const at = (minute: number) => T0 + minute * MIN;
+/** the minute job at `minute`, then what it and the after-ingest work left to the outbox */
 async function tick(minute: number) {
   t.clock.set(at(minute));
+  await afterIngestIdle(t.app.deps);
   await runLoopJob(t.app.deps, t.clock.now());
+  await drainOutbox(t.app.deps);
 }
 const top = (channel: string) => t.slack.messagesIn(channel).filter((m) => !m.thread_ts);
 const replies = (channel: string) => t.slack.messagesIn(channel).filter((m) => m.thread_ts);
@@ -127,6 +133,27 @@ describe('raising an alert', () => {
     expect(t.slack.messagesIn('DU0BOB')).toHaveLength(1);
     expect(top(CHANNEL)[0]!.text).toContain("<@U0BOB>'s session");
     expect(t.db.prepare('SELECT slack_user_id FROM people WHERE email = ?').get('bob@example.com')).toEqual({ slack_user_id: 'U0BOB' });
+  });
+
+  it('does not hold an alert back while Slack hangs on the owner lookup: the DM finds the owner when Slack is back', async () => {
+    const { team } = seedOrg(t.db);
+    t.slack.addUser({ id: 'U0BOB', email: 'bob@example.com', name: 'Bob' });
+    session(t.db, 'bobs-hang', { teamId: team.id, email: 'bob@example.com' }).work(0, 6, 1).work(31, 6);
+    t.slack.hang();
+    t.clock.set(at(31));
+    const started = Date.now();
+    await runLoopJob(t.app.deps, at(31));
+    // the evaluation waited for users.lookupByEmail a bounded time (2 s), then recorded the alert
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(alertsOf(t.db, 'bobs-hang')).toHaveLength(1);
+    expect(JSON.parse((t.db.prepare('SELECT payload FROM outbox WHERE dedupe_key = ?').get('loop-dm:bobs-hang:no_commit_burn') as { payload: string }).payload)).toMatchObject({
+      op: 'dm',
+      email: 'bob@example.com',
+    });
+    t.slack.release();
+    await drainOutbox(t.app.deps);
+    expect(t.slack.messagesIn('DU0BOB')).toHaveLength(1);
+    expect(top(CHANNEL)).toHaveLength(1);
   });
 
   it('names the owner by email when Slack does not know them, and DMs nobody', async () => {
@@ -369,7 +396,7 @@ describe('exactly once', () => {
     const { dbPath, slack } = t;
     await t.stopApp();
 
-    const t2 = await startTestApp({ dbPath, slack, now: at(33), features });
+    const t2 = await startTestApp({ dbPath, slack, now: at(33), features, env });
     try {
       await runLoopJob(t2.app.deps, at(33));
       await drainOutbox(t2.app.deps);
@@ -386,20 +413,27 @@ describe('exactly once', () => {
     const { s } = burning();
     t.slack.failNext('chat.postMessage', { count: 2, status: 500 });
     await tick(31);
+    // both first sends failed; the alert is recorded and its messages wait for their retry
+    expect(alertsOf(t.db, s.id)).toHaveLength(1);
+    expect(top(CHANNEL)).toHaveLength(0);
+    t.clock.set(at(31) + backoffMs(1));
     await drainOutbox(t.app.deps);
     expect(top(CHANNEL)).toHaveLength(1);
     expect(t.slack.messagesIn(DM)).toHaveLength(1);
 
-    // a longer outage: the first attempt gives up, the alert stays recorded, and the retry sends it once
+    // a longer outage: the first attempts give up, the alert stays recorded, and the retry sends it once
     s.work(45, 12);
     t.slack.failNext('chat.postMessage', { count: 5, status: 500 });
     await tick(45);
     expect(alertsOf(t.db, s.id)).toMatchObject([{ level: 2 }]);
     expect(replies(CHANNEL)).toHaveLength(0);
-    t.clock.set(at(47));
-    await drainOutbox(t.app.deps);
+    for (let attempt = 1; attempt <= 5 && replies(CHANNEL).length === 0; attempt++) {
+      t.clock.advance(backoffMs(attempt));
+      await drainOutbox(t.app.deps);
+    }
     await tick(48);
     expect(replies(CHANNEL)).toHaveLength(1);
     expect(top(CHANNEL)).toHaveLength(1);
   });
+
 });

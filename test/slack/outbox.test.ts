@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { webApi } from '@slack/bolt';
 import { outboxRepo } from '../../src/db/repos/outbox-repo.js';
 import { backoffMs, drainOutbox, enqueue, sentResult } from '../../src/slack/outbox.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -33,8 +34,8 @@ describe('outbox', () => {
     t = await startTestApp();
     const deps = t.app.deps;
     enqueue(deps, post('k2'));
-    // the Web API client itself retries twice per attempt: 9 failures = 3 failed outbox attempts
-    t.slack.failNext('chat.postMessage', { count: 9, status: 500 });
+    // the outbox's client does not retry on its own: 3 failures = 3 failed outbox attempts
+    t.slack.failNext('chat.postMessage', { count: 3, status: 500 });
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect(await drainOutbox(deps)).toBe(0);
       const row = outboxRepo(deps.db).byKey('k2')!;
@@ -46,6 +47,60 @@ describe('outbox', () => {
     }
     expect(await drainOutbox(deps)).toBe(1);
     expect(t.slack.messagesIn('C0TEAM')).toHaveLength(1);
+    // an HTTP 500 leaves it open whether Slack posted: every retry looked in the channel first
+    expect(t.slack.callsOf('conversations.history')).toHaveLength(3);
+    expect(t.slack.callsOf('chat.postMessage')).toHaveLength(4);
+  });
+
+  it('a post whose answer never came is looked for before it is sent again: Slack answering late, one copy', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    // the app's sender waits 15 s; a short wait keeps the test short
+    deps.slackSender = new webApi.WebClient('xoxb-test-token', { slackApiUrl: t.slack.apiUrl, timeout: 150, retryConfig: { retries: 0 } });
+    enqueue(deps, post('late'));
+    t.slack.answerAfter(400);
+    expect(await drainOutbox(deps)).toBe(0);
+    // Slack posted it, but its answer came after the client gave up
+    expect(t.slack.messagesIn('C0TEAM')).toHaveLength(1);
+    expect(outboxRepo(deps.db).byKey('late')).toMatchObject({ status: 'pending', uncertain: 1 });
+    t.slack.answerAfter(0);
+    t.clock.advance(backoffMs(1));
+    expect(await drainOutbox(deps)).toBe(1);
+    expect(t.slack.messagesIn('C0TEAM')).toHaveLength(1);
+    expect(t.slack.callsOf('conversations.history')).toHaveLength(1);
+    expect(t.slack.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(sentResult(deps, 'late')).toEqual({ channel: 'C0TEAM', ts: t.slack.messagesIn('C0TEAM')[0]!.ts });
+  });
+
+  it('a post held by a hanging Slack past the client timeout, and acted on when Slack comes back: one copy', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    deps.slackSender = new webApi.WebClient('xoxb-test-token', { slackApiUrl: t.slack.apiUrl, timeout: 150, retryConfig: { retries: 0 } });
+    enqueue(deps, post('held'));
+    t.slack.hang();
+    expect(await drainOutbox(deps)).toBe(0);
+    t.clock.advance(backoffMs(1));
+    // the retry's look in the channel hangs too
+    expect(await drainOutbox(deps)).toBe(0);
+    expect(t.slack.held).toBe(2);
+    const slack = t.slack;
+    slack.release();
+    await slack.waitFor(() => slack.messagesIn('C0TEAM').length === 1);
+    t.clock.advance(backoffMs(2));
+    expect(await drainOutbox(deps)).toBe(1);
+    expect(t.slack.messagesIn('C0TEAM')).toHaveLength(1);
+    expect(t.slack.callsOf('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('sends a DM addressed by email to the Slack user with that email, and drops it when there is none', async () => {
+    t = await startTestApp();
+    const deps = t.app.deps;
+    t.slack.addUser({ id: 'U0BOB', email: 'bob@example.com' });
+    enqueue(deps, { key: 'to-bob', kind: 'test', payload: { op: 'dm', email: 'bob@example.com', text: 'hi Bob' } });
+    enqueue(deps, { key: 'to-nobody', kind: 'test', payload: { op: 'dm', email: 'nobody@example.com', text: 'hi?' } });
+    expect(await drainOutbox(deps)).toBe(1);
+    expect(t.slack.messagesIn('DU0BOB').map((m) => m.text)).toEqual(['hi Bob']);
+    expect(outboxRepo(deps.db).byKey('to-nobody')).toMatchObject({ status: 'dead', last_error: 'users_not_found' });
   });
 
   it('honours Retry-After on 429', async () => {
@@ -110,7 +165,7 @@ describe('outbox', () => {
       });
       enqueue(deps, { key: 'upd', kind: 'test', payload: { op: 'update', target: { key: 'parent' }, text: 'updated' }, after: 'parent' });
     })();
-    t.slack.failNext('chat.postMessage', { count: 3, status: 500 }); // the parent fails once: nothing dependent goes out
+    t.slack.failNext('chat.postMessage', { count: 1, status: 500 }); // the parent fails once: nothing dependent goes out
     await drainOutbox(deps);
     expect(t.slack.messagesIn('C0TEAM')).toHaveLength(0);
     t.clock.advance(backoffMs(1));

@@ -5,6 +5,8 @@ import { sql as queryIndexes } from './007-query-indexes.js';
 import { sql as benchIndexes } from './009-bench-indexes.js';
 import { sql as telemetryCommits } from './010-telemetry-commits.js';
 import { sql as billingTruth } from './011-billing-truth.js';
+import { sql as afterIngestAndSettle } from './012-after-ingest-and-settle.js';
+import { sql as loopExpectedRequests } from './013-loop-expected-requests.js';
 
 export interface Migration {
   version: number;
@@ -18,4 +20,6 @@ export const migrations: Migration[] = [
   { version: 9, name: 'bench-indexes', sql: benchIndexes },
   { version: 10, name: 'telemetry-commits', sql: telemetryCommits },
   { version: 11, name: 'billing-truth', sql: billingTruth },
+  { version: 12, name: 'after-ingest-and-settle', sql: afterIngestAndSettle },
+  { version: 13, name: 'loop-expected-requests', sql: loopExpectedRequests },
 ];

@@ -47,6 +47,10 @@ export function auditRepo(db: Db) {
       insert: db.prepare('INSERT INTO audit_log (at, actor, action, team_id, subject, details) VALUES (?, ?, ?, ?, ?, ?)'),
       forTeam: db.prepare('SELECT * FROM audit_log WHERE team_id = ? ORDER BY at DESC, id DESC LIMIT ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE team_id = ? AND action = ?'),
+      // audit_subject index (migration 021); subjects as a JSON array, one statement for any number
+      forSubjects: db.prepare(
+        'SELECT * FROM audit_log WHERE subject IN (SELECT value FROM json_each(?)) ORDER BY at DESC, id DESC LIMIT ?',
+      ),
     };
     return {
       /** Appends one entry; call inside the transaction of the change it records. Returns its id. */
@@ -58,6 +62,12 @@ export function auditRepo(db: Db) {
       /** newest first */
       forTeam(teamId: number, limit = 20): AuditEntry[] {
         return (s.forTeam.all(teamId, limit) as AuditRow[]).map((r) => ({ ...r, details: parseDetails(r.details) }));
+      },
+      /** the latest `limit` entries about any of these subjects, oldest first */
+      forSubjects(subjects: string[], limit = 50): AuditEntry[] {
+        if (subjects.length === 0) return [];
+        const rows = s.forSubjects.all(JSON.stringify(subjects), limit) as AuditRow[];
+        return rows.reverse().map((r) => ({ ...r, details: parseDetails(r.details) }));
       },
       countFor(teamId: number, action: string): number {
         return (s.count.get(teamId, action) as { n: number }).n;

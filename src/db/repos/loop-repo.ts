@@ -1,6 +1,7 @@
 // Loop alerts (loop_alerts) and the reads loop detection needs over agent_sessions (with their owner
 // and alerts). Session aggregates, tool results and closing belong to session-repo; here only the
-// loop-specific flag `expected`.
+// loop-specific flag `expected`, the judgements waiting to settle (loop_watch) and the owners'
+// requests to have a session marked expected (loop_expect_requests).
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';
 import type { AlertStatus, LoopRule } from '../../domain/loop-rules.js';
@@ -48,6 +49,28 @@ export interface LoopAlertRow {
   snoozed_until: number | null;
   acted_by: string | null;
   acted_at: number | null;
+}
+
+/** A loop judgement waiting for its data to settle (migration 020). */
+export interface LoopWatchRow {
+  what: string;
+  streak_since: number;
+  first_seen_at: number;
+  rests_on: number;
+}
+
+export interface ExpectRequestRow {
+  id: number;
+  session_id: string;
+  alert_id: number;
+  team_id: number | null;
+  requested_by: string;
+  requested_at: number;
+  /** JSON array of Slack user ids */
+  approvers: string;
+  status: 'pending' | 'approved' | 'declined';
+  decided_by: string | null;
+  decided_at: number | null;
 }
 
 /** A session in a list, with its alerts as "rule:status:updated_at" joined by commas. */
@@ -103,9 +126,28 @@ export function loopRepo(db: Db) {
            reason = ?, updated_at = ? WHERE id = ? AND level = ?`,
       ),
       act: db.prepare(`UPDATE loop_alerts SET status = ?, acted_by = ?, acted_at = ?, snoozed_until = ? WHERE id = ?`),
+      // acknowledged alerts too: an acknowledgement leaves the session in the waste figure, this takes it out
       expectAll: db.prepare(
         `UPDATE loop_alerts SET status = 'expected', acted_by = ?, acted_at = ?, snoozed_until = NULL
-         WHERE session_id = ? AND status IN ('open', 'snoozed') RETURNING id`,
+         WHERE session_id = ? AND status IN ('open', 'snoozed', 'acknowledged') RETURNING id`,
+      ),
+      watches: db.prepare('SELECT what, streak_since, first_seen_at, rests_on FROM loop_watch WHERE session_id = ?'),
+      watchUpsert: db.prepare(
+        `INSERT INTO loop_watch (session_id, what, streak_since, first_seen_at, rests_on) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, what) DO UPDATE SET streak_since = excluded.streak_since,
+           first_seen_at = excluded.first_seen_at, rests_on = excluded.rests_on`,
+      ),
+      watchDelete: db.prepare('DELETE FROM loop_watch WHERE session_id = ? AND what = ?'),
+      watchDeleteAll: db.prepare('DELETE FROM loop_watch WHERE session_id = ?'),
+      requestInsert: db.prepare(
+        `INSERT INTO loop_expect_requests (session_id, alert_id, team_id, requested_by, requested_at, approvers, status)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT DO NOTHING`,
+      ),
+      requestById: db.prepare('SELECT * FROM loop_expect_requests WHERE id = ?'),
+      latestRequest: db.prepare('SELECT * FROM loop_expect_requests WHERE session_id = ? ORDER BY id DESC LIMIT 1'),
+      pendingRequest: db.prepare(`SELECT * FROM loop_expect_requests WHERE session_id = ? AND status = 'pending'`),
+      decideRequest: db.prepare(
+        `UPDATE loop_expect_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
       ),
       recentTeam: db.prepare(
         `SELECT ${SESSION_COLUMNS}, ${ALERTS_OF_SESSION} FROM agent_sessions s ${OWNER_JOIN}
@@ -167,9 +209,26 @@ export function loopRepo(db: Db) {
       },
       actOnAlert: (id: number, status: AlertStatus, actedBy: string, at: number, snoozedUntil: number | null) =>
         void s.act.run(status, actedBy, at, snoozedUntil, id),
-      /** every open or snoozed alert of the session becomes expected; returns their ids */
+      /** every alert of the session not yet expected becomes expected; returns their ids */
       expectSessionAlerts: (sessionId: string, actedBy: string, at: number) =>
         (s.expectAll.all(actedBy, at, sessionId) as Array<{ id: number }>).map((r) => r.id),
+
+      watchesOf: (sessionId: string) => s.watches.all(sessionId) as LoopWatchRow[],
+      saveWatch: (sessionId: string, w: LoopWatchRow) => void s.watchUpsert.run(sessionId, w.what, w.streak_since, w.first_seen_at, w.rests_on),
+      dropWatch: (sessionId: string, what: string) => void s.watchDelete.run(sessionId, what),
+      dropWatches: (sessionId: string) => void s.watchDeleteAll.run(sessionId),
+
+      /** a pending request; undefined when the session already has one pending */
+      insertExpectRequest(r: { sessionId: string; alertId: number; teamId: number | null; requestedBy: string; at: number; approvers: string[] }) {
+        const res = s.requestInsert.run(r.sessionId, r.alertId, r.teamId, r.requestedBy, r.at, JSON.stringify(r.approvers));
+        return res.changes === 1 ? (s.requestById.get(res.lastInsertRowid) as ExpectRequestRow) : undefined;
+      },
+      expectRequest: (id: number) => s.requestById.get(id) as ExpectRequestRow | undefined,
+      latestExpectRequest: (sessionId: string) => s.latestRequest.get(sessionId) as ExpectRequestRow | undefined,
+      pendingExpectRequest: (sessionId: string) => s.pendingRequest.get(sessionId) as ExpectRequestRow | undefined,
+      /** ends a pending request; false when it was no longer pending (another decision won) */
+      decideExpectRequest: (id: number, status: 'approved' | 'declined', by: string, at: number) =>
+        s.decideRequest.run(status, by, at, id).changes === 1,
 
       recentForTeam: (teamId: number, sinceMs: number, limit: number) =>
         s.recentTeam.all(teamId, sinceMs, limit) as SessionListRow[],

@@ -37,7 +37,7 @@ export function outboxRepo(db: Db) {
       `UPDATE outbox SET status = 'sent', result = ?, sent_at = ?, last_error = NULL, uncertain = 0 WHERE id = ?`,
     );
     const retry = db.prepare(
-      `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`,
+      `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, uncertain = MAX(uncertain, ?) WHERE id = ?`,
     );
     const dead = db.prepare(`UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?`);
     const recover = db.prepare(`UPDATE outbox SET status = 'pending', uncertain = 1 WHERE status = 'sending'`);
@@ -53,7 +53,8 @@ export function outboxRepo(db: Db) {
       due: (now: number, limit = 50) => due.all(now, limit) as OutboxRow[],
       claim: (id: number) => claim.run(id).changes === 1,
       markSent: (id: number, result: unknown, now: number) => void sent.run(JSON.stringify(result), now, id),
-      markRetry: (id: number, at: number, error: string) => void retry.run(at, error, id),
+      /** `uncertain`: Slack may have taken it (no answer came); the retry looks for it before posting */
+      markRetry: (id: number, at: number, error: string, uncertain = false) => void retry.run(at, error, uncertain ? 1 : 0, id),
       markDead: (id: number, error: string) => void dead.run(error, id),
       /** at start: sends cut short by a crash are retried, carefully */
       recoverInterrupted: () => recover.run().changes,

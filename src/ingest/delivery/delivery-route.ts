@@ -5,7 +5,7 @@ import { deliveryRepo } from '../../db/repos/delivery-repo.js';
 import { orgRepo } from '../../db/repos/org-repo.js';
 import { ValidationError, type FieldIssue } from '../../errors.js';
 import { defineRoute, type Route } from '../../http/route.js';
-import { runAfterIngest } from '../after-ingest.js';
+import { kickAfterIngest, recordAfterIngest } from '../after-ingest.js';
 import { applyGenericEvent } from './generic-events.js';
 import { deliveryBatchSchema, type DeliveryBatch } from './schema.js';
 import { workWriter } from './work-writer.js';
@@ -45,10 +45,11 @@ export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now
       applyGenericEvent(w, e, { teamId, person, ts: Date.parse(e.timestamp) });
       accepted += 1;
     }
+    recordAfterIngest(deps, w.effects());
     return { accepted, duplicates };
   })();
   deps.logger.info('delivery events ingested', counts);
-  await runAfterIngest(deps, w.effects());
+  kickAfterIngest(deps);
   return counts;
 }
 

@@ -1,9 +1,10 @@
 // One delivery (a webhook call or a generic batch) = one transaction: its idempotency key is recorded
-// with the data, so a redelivery changes nothing and a failure stores nothing.
+// with the data (and the after-ingest work with both), so a redelivery changes nothing and a failure
+// stores nothing. The answer does not wait for the after-ingest work.
 import type { Deps } from '../../deps.js';
 import { deliveryRepo } from '../../db/repos/delivery-repo.js';
 import type { RouteResult } from '../../http/route.js';
-import { runAfterIngest } from '../after-ingest.js';
+import { kickAfterIngest, recordAfterIngest } from '../after-ingest.js';
 import { workWriter, type WorkWriter } from './work-writer.js';
 
 export interface DeliveryCounts {
@@ -25,10 +26,11 @@ export async function ingestDelivery(
   const counts = deps.db.transaction((): DeliveryCounts => {
     if (!deliveryRepo(deps.db).markDelivery(key.source, key.deliveryId, now)) return { accepted: 0, duplicates: 1 };
     const r = apply(w);
+    recordAfterIngest(deps, w.effects());
     return { accepted: r.accepted, duplicates: r.duplicates ?? 0 };
   })();
   deps.logger.info('delivery ingested', { source: key.source, delivery: key.deliveryId, ...counts });
-  await runAfterIngest(deps, w.effects());
+  kickAfterIngest(deps);
   return { status: 200, body: counts };
 }
 

@@ -9,7 +9,7 @@ import { usageRepo, type UsageRowInput, type UsageWriter } from '../../db/repos/
 import { attribute, type Attribution, type AttributionDirectory, type AttributionSignals, type DirectoryPerson } from '../../domain/attribution.js';
 import { localDay } from '../../domain/time.js';
 import { reconcileTouched } from '../../providers/reconcile.js';
-import { runAfterIngest } from '../after-ingest.js';
+import { kickAfterIngest, recordAfterIngest } from '../after-ingest.js';
 
 export interface SessionSighting {
   sessionId: string;
@@ -207,12 +207,13 @@ interface Job {
 const queues = new WeakMap<Deps, { jobs: Job[]; scheduled: boolean }>();
 
 /**
- * Runs `fill` and the batch's writes atomically (all or nothing), then the after-ingest hooks, and
- * resolves with what `fill` returned.
+ * Runs `fill` and the batch's writes atomically (all or nothing), records the after-ingest work in
+ * the same transaction, and resolves with what `fill` returned as soon as it commits; the hooks run
+ * in the background (src/ingest/after-ingest.ts).
  *
  * Group commit: requests that arrive together (an exporter fleet posting at once) are written as one
  * batch in one transaction, so lookups, rollup upserts, session updates, the commit and the
- * after-ingest hooks are paid once per group instead of once per request. If anything in the group
+ * after-ingest run are paid once per group instead of once per request. If anything in the group
  * fails, the group is rolled back and each request runs again alone, so a failure only ever fails
  * its own request. `fill` must therefore only read its input and write through the batch.
  */
@@ -241,7 +242,9 @@ function runTogether(deps: Deps, jobs: Job[]): { outcomes: Outcome[]; effects: I
   return deps.db.transaction(() => {
     const batch = new UsageBatch(deps);
     const outcomes: Outcome[] = jobs.map((job) => ({ ok: true, value: job.fill(batch) }));
-    return { outcomes, effects: batch.finish() };
+    const effects = batch.finish();
+    recordAfterIngest(deps, effects);
+    return { outcomes, effects };
   })();
 }
 
@@ -254,6 +257,7 @@ function runAlone(deps: Deps, jobs: Job[]): { outcomes: Outcome[]; effects: Inge
         const batch = new UsageBatch(deps);
         const r = job.fill(batch);
         const e = batch.finish();
+        recordAfterIngest(deps, e);
         for (const id of e.sessionIds) sessions.add(id);
         for (const t of e.teamIds) teams.add(t);
         return r;
@@ -274,7 +278,9 @@ async function runGroup(deps: Deps, jobs: Job[]): Promise<void> {
     if (jobs.length > 1) deps.logger.warn('a grouped ingest failed; retrying its requests one by one', { requests: jobs.length });
     result = jobs.length > 1 ? runAlone(deps, jobs) : { outcomes: [{ ok: false, error: e }], effects: { sessionIds: [], teamIds: [] } };
   }
-  await runAfterIngest(deps, result.effects);
+  // the after-ingest work was recorded with the writes; it runs in the background, so the answer
+  // never waits on it (nor on Slack)
+  if (result.effects.sessionIds.length > 0 || result.effects.teamIds.length > 0) kickAfterIngest(deps);
   jobs.forEach((job, i) => {
     const o = result.outcomes[i]!;
     if (o.ok) job.resolve(o.value);

@@ -144,6 +144,9 @@ function parseMeta<T>(raw: string | undefined): Partial<T> {
   }
 }
 
+/** how long a modal submission waits for users.info before answering without it */
+const CALLER_LOOKUP_WAIT_MS = 1_500;
+
 const valueOf = (values: StateValues, block: string) => values[block]?.[block]?.value ?? undefined;
 
 export function registerBudgetViews(app: App, deps: Deps): void {
@@ -153,8 +156,12 @@ export function registerBudgetViews(app: App, deps: Deps): void {
     const teamId = Number(values.team?.team?.selected_option?.value);
     const amountText = valueOf(values, 'amount') ?? '';
     const isAdmin = deps.config.admins.includes(userId);
-    // know the person (first time: from their Slack email) before checking membership
-    await resolveCaller({ deps, userId, isAdmin, client });
+    // know the person (first time: from their Slack email) before checking membership; a slow Slack
+    // must not make the submission miss its 3 s, so the lookup gets part of them (and then lands later)
+    await Promise.race([
+      resolveCaller({ deps, userId, isAdmin, client }),
+      new Promise((resolve) => setTimeout(resolve, CALLER_LOOKUP_WAIT_MS).unref()),
+    ]);
     let plan: RequestPlan;
     try {
       if (!Number.isInteger(teamId) || teamId <= 0) throw new RequestRefusal({ team: 'Choose a team.' });

@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterIngestIdle } from '../../../src/ingest/after-ingest.js';
 import type { IngestEffects } from '../../../src/deps.js';
 import type { Feature } from '../../../src/feature.js';
 import { deliveryFeature } from '../../../src/ingest/delivery-feature.js';
@@ -161,10 +162,11 @@ describe('POST /webhooks/github: a push of several commits with trailers', () =>
     expect(rows(t.db, "SELECT ai_assisted FROM stories WHERE key = 'PROJ-842'")).toEqual([{ ai_assisted: 1 }]);
   });
 
-  it('records the commit on the trailer session and on the session whose window holds it', () => {
+  it('records the commit on the trailer session and on the session whose window holds it', async () => {
     expect(session(t.db, '01HkQ7sessionAda')).toEqual({ commits: 1, last_commit_at: T('2026-11-23T08:10:00Z'), cost_at_last_commit: 12 });
     expect(session(t.db, 'grace-window')).toMatchObject({ commits: 1, last_commit_at: T('2026-11-23T08:20:00Z') });
     expect(session(t.db, 'linus-web')).toMatchObject({ commits: 2, last_commit_at: null });
+    await afterIngestIdle(t.app.deps);
     const last = effects.at(-1)!;
     expect([...last.sessionIds].sort()).toEqual(['01HkQ7sessionAda', 'grace-window']);
     expect([...last.teamIds].sort()).toEqual([platform, repos].sort());

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterIngestIdle } from '../../../src/ingest/after-ingest.js';
 import { orgRepo } from '../../../src/db/repos/org-repo.js';
 import { sessionRepo } from '../../../src/db/repos/session-repo.js';
 import { usageRepo } from '../../../src/db/repos/usage-repo.js';
@@ -90,7 +91,8 @@ describe('POST /v1/logs with Claude Code events', () => {
     ]);
   });
 
-  it('runs the after-ingest hooks with the session and team', () => {
+  it('runs the after-ingest hooks with the session and team, in the background', async () => {
+    await afterIngestIdle(t.app.deps);
     expect(hooks.at(-1)).toEqual({ sessionIds: [S3], teamIds: [platform] });
   });
 

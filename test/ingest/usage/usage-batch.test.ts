@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config.js';
 import type { Deps, IngestEffects } from '../../../src/deps.js';
+import { afterIngestIdle } from '../../../src/ingest/after-ingest.js';
 import { ingestBatch } from '../../../src/ingest/usage/usage-batch.js';
 import { silentLogger } from '../../../src/logger.js';
 import { openTempDb, type TempDb } from '../../helpers/temp-db.js';
@@ -39,7 +40,7 @@ const row = (key: string, sessionId: string) => ({
 });
 
 describe('ingestBatch (group commit)', () => {
-  it('writes requests that arrive together in one group, runs the hooks once, and isolates a failure', async () => {
+  it('writes requests that arrive together in one group, runs the hooks once in the background, and isolates a failure', async () => {
     const ok1 = ingestBatch(deps, (b) => {
       b.session({ sessionId: 's1', source: 'generic', at: 0, attribution: { personId: null, teamId: null, teamSource: null, plan: null } });
       return b.addUsage(row('a', 's1'));
@@ -56,6 +57,13 @@ describe('ingestBatch (group commit)', () => {
     const total = tmp.db.prepare('SELECT SUM(cost_usd) AS c FROM usage_daily_team').get();
     expect(total).toEqual({ c: 1 });
     expect(tmp.db.prepare("SELECT cost_usd, api_requests FROM agent_sessions WHERE session_id = 's1'").get()).toEqual({ cost_usd: 1, api_requests: 1 });
+    // recorded with the writes (nothing of the failed request), run once the answers are out
+    expect(tmp.db.prepare('SELECT kind, ref FROM after_ingest_queue ORDER BY kind').all()).toEqual([
+      { kind: 'session', ref: 's1' },
+      { kind: 'team', ref: '' },
+    ]);
+    await afterIngestIdle(deps);
     expect(hooks).toEqual([{ sessionIds: ['s1'], teamIds: [null] }]);
+    expect(tmp.db.prepare('SELECT COUNT(*) AS n FROM after_ingest_queue').get()).toEqual({ n: 0 });
   });
 });

@@ -2,13 +2,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loopFeature } from '../../../src/loops/loop-feature.js';
 import { runLoopJob } from '../../../src/jobs/loop-job.js';
+import { drainOutbox } from '../../../src/slack/outbox.js';
 import { ActionIds } from '../../../src/slack/ids.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../../helpers/test-app.js';
 import { ALICE, CHANNEL, LEAD, MALLORY, MIN, T0, actionElements, alertsOf, blockText, seedOrg, session } from '../../loops/seed.js';
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp({ now: T0, features: [loopFeature] });
+  // judged at once: settling has its own tests (test/loops/loop-settle.test.ts)
+  t = await startTestApp({ now: T0, features: [loopFeature], env: { LOOP_SETTLE_SECONDS: '0' } });
 });
 afterEach(async () => {
   await t.close();
@@ -21,6 +23,7 @@ let presses = 0;
 async function tick(minute: number) {
   t.clock.set(at(minute));
   await runLoopJob(t.app.deps, t.clock.now());
+  await drainOutbox(t.app.deps);
 }
 
 /** Alice's session raises a no-commit burn alert at minute 31; returns the alert and its two messages. */
@@ -69,20 +72,20 @@ describe('loop alert buttons', () => {
     expect(t.db.prepare('SELECT expected FROM agent_sessions WHERE session_id = ?').get('sess-btn')).toEqual({ expected: 0 });
   });
 
-  it('lets the owner acknowledge: the pressed message and the other copy show who did it, without buttons', async () => {
+  it('lets the owner acknowledge: the pressed message and the other copy show who did it, with only Expected left', async () => {
     const { alert, channelMsg, dmMsg } = await raised();
     t.clock.set(at(33));
     const body = await press(ALICE, ActionIds.loopAcknowledge, String(alert.id), { channel: CHANNEL, ts: channelMsg.ts });
     expect(body.replace_original).toBe(true);
     const blocks = body.blocks as unknown[];
     expect(blockText(blocks)).toContain(`:white_check_mark: Acknowledged by <@${ALICE}> at <!date^${at(33) / 1000}^`);
-    expect(actionElements(blocks)).toEqual([]);
+    expect(actionElements(blocks).map((e) => e.action_id)).toEqual([ActionIds.loopExpected]);
     expect(alertsOf(t.db, 'sess-btn')[0]).toMatchObject({ status: 'acknowledged', acted_by: ALICE, acted_at: at(33), snoozed_until: null });
     // the DM copy is updated through the outbox; the channel copy was replaced through response_url
     await t.slack.waitFor(() => t.slack.callsOf('chat.update').length === 1);
     expect(t.slack.callsOf('chat.update')[0]!.args).toMatchObject({ channel: DM, ts: dmMsg.ts });
     expect(blockText(dmMsg.blocks)).toContain(`Acknowledged by <@${ALICE}>`);
-    expect(actionElements(dmMsg.blocks)).toEqual([]);
+    expect(actionElements(dmMsg.blocks).map((e) => e.action_id)).toEqual([ActionIds.loopExpected]);
     expect(t.db.prepare('SELECT actor, action, subject FROM audit_log').all()).toEqual([
       { actor: ALICE, action: 'loop.acknowledge', subject: `loop_alert:${alert.id}` },
     ]);

@@ -1,6 +1,14 @@
 // The loop alert and sessions builders, tested by structure.
 import { describe, expect, it } from 'vitest';
-import { loopAlertMessage, loopAlertView, loopEscalationMessage, slackTime, type LoopAlertView } from '../../../src/slack/blocks/loop-alert.js';
+import {
+  expectDecisionNote,
+  expectRequestMessage,
+  loopAlertMessage,
+  loopAlertView,
+  loopEscalationMessage,
+  slackTime,
+  type LoopAlertView,
+} from '../../../src/slack/blocks/loop-alert.js';
 import { sessionListItem, sessionsListMessage } from '../../../src/slack/blocks/sessions.js';
 import { ActionIds } from '../../../src/slack/ids.js';
 
@@ -86,15 +94,16 @@ describe('loopAlertMessage', () => {
     expect(loopAlertMessage(v).text).toContain("<@U1>'s session");
   });
 
-  it('shows who acted, and keeps buttons only while open or snoozed', () => {
+  it('shows who acted, and keeps buttons until the session is marked expected', () => {
     const buttonsOf = (v: LoopAlertView) =>
       ((loopAlertMessage(v).blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []).map((e) => e.action_id);
     const acted = { ...view, actedBy: 'U9', actedAt: T0 + 101 * MIN };
-    expect(buttonsOf({ ...acted, status: 'acknowledged' })).toEqual([]);
+    // acknowledged still counts as waste: an approver can still excuse it
+    expect(buttonsOf({ ...acted, status: 'acknowledged' })).toEqual([ActionIds.loopExpected]);
     expect(buttonsOf({ ...acted, status: 'expected' })).toEqual([]);
     expect(buttonsOf({ ...acted, status: 'snoozed', snoozedUntil: T0 + 161 * MIN })).toEqual([ActionIds.loopAcknowledge, ActionIds.loopExpected]);
     expect(JSON.stringify(loopAlertMessage({ ...acted, status: 'expected' }).blocks)).toContain(
-      `:hourglass_flowing_sand: Marked *expected (long task)* by <@U9> at ${slackTime(T0 + 101 * MIN)}. No more alerts for this session.`,
+      `:hourglass_flowing_sand: Marked *expected (long task)* by <@U9> at ${slackTime(T0 + 101 * MIN)}. No more alerts for this session, and it no longer counts as waste.`,
     );
   });
 
@@ -102,6 +111,55 @@ describe('loopAlertMessage', () => {
     const v = loopAlertView({ ...session, last_commit_at: T0 + 99 * MIN, cost_at_last_commit: 57.5 }, alert, null, T0 + 100 * MIN);
     expect(v.costSinceCommit).toBe(0);
     expect(JSON.stringify(loopAlertMessage(v).blocks)).toContain(`A commit landed ${slackTime(T0 + 99 * MIN)}: the no-commit streak reset.`);
+  });
+});
+
+describe("the owner's request to mark a session expected", () => {
+  const pending = { id: 3, status: 'pending' as const, requestedBy: 'U1', requestedAt: T0 + 97 * MIN, approvers: ['U7', 'U8'], decidedBy: null, decidedAt: null };
+  const req = (r = pending) => ({ request: r, sessionId: session.session_id, rule: alert.rule, costSinceCommit: 42.25, costUsd: 57.5, runningMs: 95 * MIN, where: 'thread' as const, teamName: 'platform' });
+
+  it('shows on the alert while it waits, with the history of steps, and no hint to ask again', () => {
+    const v = loopAlertView({ ...session, owner_slack_id: 'U1' }, { ...alert, status: 'acknowledged', acted_by: 'U1', acted_at: T0 + 96 * MIN }, 'platform', T0 + 100 * MIN, {
+      expectRequest: pending,
+      history: [
+        { actor: 'U1', action: 'acknowledge', at: T0 + 96 * MIN },
+        { actor: 'U1', action: 'expected_request', at: T0 + 97 * MIN },
+      ],
+    });
+    const m = loopAlertMessage(v, 'owner');
+    check(m.blocks);
+    const text = JSON.stringify(m.blocks);
+    expect(text).toContain(`:raising_hand: <@U1> asked at ${slackTime(T0 + 97 * MIN)} to mark this session an *expected long task*; <@U7> or <@U8> can confirm it. Until then it counts as waste.`);
+    expect(text).toContain(`*History:* <@U1> acknowledged · ${slackTime(T0 + 96 * MIN)}; <@U1> asked to mark it an expected long task · ${slackTime(T0 + 97 * MIN)}.`);
+    expect(text).not.toContain('asks your team');
+    expect(((m.blocks as Block[]).find((b) => b.type === 'actions')!.elements ?? []).map((e) => e.action_id)).toEqual([ActionIds.loopExpected]);
+  });
+
+  it('asks the approvers by name, with Confirm and Decline carrying the request id', () => {
+    const m = expectRequestMessage(req());
+    check(m.blocks);
+    expect(m.text).toBe('<@U7> <@U8>: confirm session 0b6c1f7e… as an expected long task?');
+    expect((m.blocks[0] as Block).text!.text).toBe(
+      ":raising_hand: <@U1> asks to mark session `0b6c1f7e…` an *expected long task*: it would leave the team's waste figure and its alerts would stop. <@U7> or <@U8>, can you confirm?",
+    );
+    expect(JSON.stringify(m.blocks[1])).toContain('$42.25 since the last commit · $57.50 in total · running 1 h 35 min · Burn without change · team platform');
+    const actions = (m.blocks as Block[]).find((b) => b.type === 'actions')!;
+    expect(actions.elements!.map((e) => [e.action_id, e.value])).toEqual([
+      [ActionIds.loopExpectConfirm, '3'],
+      [ActionIds.loopExpectDecline, '3'],
+    ]);
+  });
+
+  it('says who decided, without buttons, and tells the owner', () => {
+    const approved = expectRequestMessage(req({ ...pending, status: 'approved', decidedBy: 'U7', decidedAt: T0 + 99 * MIN } as never));
+    expect((approved.blocks as Block[]).some((b) => b.type === 'actions')).toBe(false);
+    expect((approved.blocks[0] as Block).text!.text).toBe(
+      `:white_check_mark: <@U7> confirmed at ${slackTime(T0 + 99 * MIN)}: session \`0b6c1f7e…\` is an expected long task (asked by <@U1>). It no longer counts as waste, and its alerts stop.`,
+    );
+    const declined = { ...pending, status: 'declined', decidedBy: 'U8', decidedAt: T0 + 99 * MIN } as never;
+    expect(expectDecisionNote(req(declined)).text).toBe(
+      ':no_entry_sign: <@U8> declined to mark your session `0b6c1f7e…` an expected long task: it counts as waste, and its alerts continue.',
+    );
   });
 });
 

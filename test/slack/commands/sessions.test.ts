@@ -29,7 +29,9 @@ beforeAll(async () => {
   const loner = org.linkSlackToEmail('U0LONER', 'loner@example.com', T0);
   session(t.db, 'loner-0001', { personId: loner.id }).work(5, 0.75, 1);
   org.createTeam('data', 'C0DATA', T0);
+  // the minute job sees Alice's loop, and alerts once its data has settled (LOOP_SETTLE_SECONDS)
   await runLoopJob(t.app.deps, T0 + 36 * MIN);
+  await runLoopJob(t.app.deps, T0 + 38 * MIN);
   t.clock.set(NOW);
 });
 afterAll(async () => {
