@@ -12,7 +12,7 @@ import { SOURCE } from '../src/domain/counting.js';
 import { modelFitAltCost, priceTokens, type TokenCounts } from '../src/domain/pricing.js';
 import { addDays, dayStartInstant, localDay, monthKey, monthPeriod, weekdayOf } from '../src/domain/time.js';
 import { utcDayOf } from '../src/domain/reconciliation.js';
-import { BILL, reconcileBillingDay } from '../src/providers/reconcile.js';
+import { BILL, reconcileBillingDay } from '../src/ingest/billing/reconcile.js';
 import { buildOrg, MODELS, type BenchOrg, type BenchPerson, type BenchTeam, type ModelName } from './lib/org.js';
 import { createRng, type Rng } from './lib/prng.js';
 import { BenchWriter, type Value } from './lib/writer.js';

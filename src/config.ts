@@ -1,6 +1,6 @@
 // The only reader of process.env. Every problem is collected and reported at once.
 import { z } from 'zod';
-import { isValidCron } from './jobs/schedule.js';
+import { isValidCron } from './scheduler.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from './deps.js';
 import type { Route } from './http/route.js';
-import type { Subcommand } from './slack/commands/subcommand.js';
-import type { AdminHandler } from './slack/commands/admin/admin-handler.js';
+import type { Subcommand } from './slack/subcommand.js';
+import type { AdminHandler } from './slack/admin/admin-handler.js';
 
 export interface ScheduledJob {
   name: string;

@@ -3,13 +3,13 @@
 // the outbox records, inside a transaction that is rolled back so the kept database stays as
 // generated. Sending (Slack I/O) is left out. Charts are timed again on their own for the
 // per-chart figure.
-import { digestChartSpec } from '../../src/charts/digest-chart.js';
+import { digestChartSpec } from '../../src/digest/digest-chart.js';
 import { renderChartPng } from '../../src/charts/render.js';
 import { fixedClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/open.js';
 import type { Deps } from '../../src/deps.js';
-import { digestKeys, digestTargets, enqueueDigest, prepareDigest, targetChannel } from '../../src/jobs/digest-job.js';
+import { digestKeys, digestTargets, enqueueDigest, prepareDigest, targetChannel } from '../../src/digest/digest-job.js';
 import { silentLogger } from '../../src/logger.js';
 import { benchNow } from '../generate.js';
 import { MemorySampler } from '../lib/memory.js';

@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/db/open.js';
 import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/logger.js';
 import { features } from '../../src/features.js';
-import type { CommandContext, SlackMessage, Subcommand } from '../../src/slack/commands/subcommand.js';
+import type { CommandContext, SlackMessage, Subcommand } from '../../src/slack/subcommand.js';
 import { benchNow } from '../generate.js';
 import { ADMIN_SLACK_ID, buildOrg, type BenchOrg } from '../lib/org.js';
 import { createRng, type Rng } from '../lib/prng.js';

@@ -1,13 +1,13 @@
 // Budgets and approvals: monthly team budgets, 50/80/100% alerts, increase requests decided by the
 // team's approvers (buttons, modals or thread replies), reminders, expiry and the audit trail.
 import type { Feature } from '../feature.js';
-import { budgetJob } from '../jobs/budget-job.js';
-import { registerApprovalActions } from '../slack/actions/approval-actions.js';
-import { adminBudgetHandler } from '../slack/commands/admin/budget.js';
-import { budgetCommand } from '../slack/commands/budget.js';
-import { requestCommand } from '../slack/commands/request.js';
-import { registerApprovalReplies } from '../slack/events/approval-replies.js';
-import { registerBudgetViews } from '../slack/views/budget-modals.js';
+import { budgetJob } from './budget-job.js';
+import { registerApprovalActions } from './approval-actions.js';
+import { adminBudgetHandler } from './admin-budget-command.js';
+import { budgetCommand } from './budget-command.js';
+import { requestCommand } from './request-command.js';
+import { registerApprovalReplies } from './approval-replies.js';
+import { registerBudgetViews } from './budget-modals.js';
 import { kickOutbox } from '../slack/outbox.js';
 import { queueThresholds } from './thresholds.js';
 

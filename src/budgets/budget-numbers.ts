@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { budgetRepo, type BudgetIncrease, type BudgetRequest } from '../db/repos/budget-repo.js';
 import { metricsRepo, type Scope, type Waste } from '../db/repos/metrics-repo.js';
 import type { Team } from '../db/repos/org-repo.js';
-import { budgetUsed, effectiveBudget, shiftMonth } from '../domain/budget-policy.js';
+import { budgetUsed, effectiveBudget, shiftMonth } from './budget-policy.js';
 import { forecastMonth, forecastWindowStart } from '../domain/forecast.js';
 import { changeRatio, ratio } from '../domain/ratios.js';
 import { addDays, dayStartInstant, localDay, monthKey, monthPeriod, type Period } from '../domain/time.js';

@@ -6,16 +6,16 @@ import { auditRepo } from '../db/repos/audit-repo.js';
 import { budgetRepo, type BudgetRequest } from '../db/repos/budget-repo.js';
 import { outboxRepo } from '../db/repos/outbox-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
-import { effectiveBudget, validateAmount, MAX_REASON_CHARS } from '../domain/budget-policy.js';
+import { effectiveBudget, validateAmount, MAX_REASON_CHARS } from './budget-policy.js';
 import {
   decidedBlocks,
   decidedText,
   outcomeText,
   requesterDmText,
   type Outcome,
-} from '../slack/blocks/approval.js';
-import { actorRef, plainWhen } from '../slack/blocks/budget.js';
-import { usd } from '../slack/blocks/format.js';
+} from './approval-blocks.js';
+import { actorRef, plainWhen } from './budget-blocks.js';
+import { usd } from '../slack/format.js';
 import { enqueue, type OutboxPayload } from '../slack/outbox.js';
 import { approvalKey } from './requests.js';
 

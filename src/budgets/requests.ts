@@ -4,10 +4,10 @@ import type { Deps } from '../deps.js';
 import { auditRepo } from '../db/repos/audit-repo.js';
 import { budgetRepo, type BudgetRequest } from '../db/repos/budget-repo.js';
 import { orgRepo, type Team } from '../db/repos/org-repo.js';
-import { expiresAt, validateRequest, type RequestIssues } from '../domain/budget-policy.js';
+import { expiresAt, validateRequest, type RequestIssues } from './budget-policy.js';
 import { monthKey } from '../domain/time.js';
 import { UserFacingError } from '../errors.js';
-import { approvalRequestMessage, approverMentionText, requestConfirmation } from '../slack/blocks/approval.js';
+import { approvalRequestMessage, approverMentionText, requestConfirmation } from './approval-blocks.js';
 import { drainOutbox, enqueue, sentResult } from '../slack/outbox.js';
 import { requestContext } from './budget-numbers.js';
 

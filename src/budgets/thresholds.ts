@@ -5,8 +5,8 @@ import type { Deps } from '../deps.js';
 import { auditRepo } from '../db/repos/audit-repo.js';
 import { budgetRepo, thresholdKey } from '../db/repos/budget-repo.js';
 import { orgRepo, type Team } from '../db/repos/org-repo.js';
-import { thresholdToAlert } from '../domain/budget-policy.js';
-import { thresholdAlertMessage } from '../slack/blocks/budget.js';
+import { thresholdToAlert } from './budget-policy.js';
+import { thresholdAlertMessage } from './budget-blocks.js';
 import { drainOutbox, enqueue } from '../slack/outbox.js';
 import { budgetStatus } from './budget-numbers.js';
 

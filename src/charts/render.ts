@@ -14,7 +14,7 @@ import {
   Title,
   type ChartConfiguration,
 } from 'chart.js';
-import type { ChartSpec } from './digest-chart.js';
+import type { ChartSpec } from '../digest/digest-chart.js';
 
 let registered = false;
 function register(): void {

@@ -14,12 +14,12 @@ import { openDatabase } from '../db/open.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { createHttpServer } from '../http/server.js';
 import { silentLogger } from '../logger.js';
-import { digestWeeks } from '../domain/digest.js';
-import { digestSummary, digestText } from '../domain/digest-text.js';
+import { digestWeeks } from '../digest/digest.js';
+import { digestSummary, digestText } from '../digest/digest-text.js';
 import { deliveryFeature } from '../ingest/delivery-feature.js';
 import { usageFeature } from '../ingest/usage-feature.js';
-import { digestTargets, prepareDigest } from '../jobs/digest-job.js';
-import { runLoopJob } from '../jobs/loop-job.js';
+import { digestTargets, prepareDigest } from '../digest/digest-job.js';
+import { runLoopJob } from '../loops/loop-job.js';
 import { DEMO_ORG_CHANNEL, DEMO_TEAMS, buildScenario } from './demo/scenario.js';
 import { deliveryEvents, githubPushes, otlpLogs, otlpMetrics, usageRecords } from './demo/payloads.js';
 

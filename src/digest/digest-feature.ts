@@ -5,12 +5,12 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import type { Feature } from '../feature.js';
 import { orgRepo } from '../db/repos/org-repo.js';
-import { digestJob } from '../jobs/digest-job.js';
-import { canSeeTeam, resolveCaller } from '../slack/commands/caller.js';
-import { digestSubcommand } from '../slack/commands/digest.js';
-import { teamSessionsMessage } from '../slack/commands/sessions.js';
+import { digestJob } from './digest-job.js';
+import { canSeeTeam, resolveCaller } from '../slack/caller.js';
+import { digestSubcommand } from './digest-command.js';
+import { teamSessionsMessage } from '../loops/sessions-command.js';
 import { ActionIds } from '../slack/ids.js';
-import { openRequestModal } from '../slack/views/budget-modals.js';
+import { openRequestModal } from '../budgets/budget-modals.js';
 
 function teamIdOf(action: ButtonAction): number | undefined {
   const id = Number(action.value);

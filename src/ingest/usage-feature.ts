@@ -5,8 +5,8 @@ import { orgRepo } from '../db/repos/org-repo.js';
 import { sessionRepo } from '../db/repos/session-repo.js';
 import { usageRepo } from '../db/repos/usage-repo.js';
 import { SOURCE } from '../domain/counting.js';
-import { pollProviders, enabledPollers } from '../providers/pollers.js';
-import { reconcileEverything } from '../providers/reconcile.js';
+import { pollProviders, enabledPollers } from './providers/pollers.js';
+import { reconcileEverything } from './billing/reconcile.js';
 import { otlpRoutes } from './otlp/otlp-routes.js';
 import { usageRoute } from './usage/usage-route.js';
 

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { auditRepo } from '../db/repos/audit-repo.js';
 import { loopRepo, type ExpectRequestRow, type LoopAlertRow, type LoopSession } from '../db/repos/loop-repo.js';
 import { outboxRepo } from '../db/repos/outbox-repo.js';
-import type { LoopRule } from '../domain/loop-rules.js';
+import type { LoopRule } from './loop-rules.js';
 import {
   loopAlertMessage,
   loopAlertView,
@@ -13,7 +13,7 @@ import {
   type LoopAlertView,
   type LoopStep,
   type LoopStepAction,
-} from '../slack/blocks/loop-alert.js';
+} from './loop-alert-blocks.js';
 import { enqueue, type OutboxResult } from '../slack/outbox.js';
 
 export const LOOP_KIND = 'loop_alert';

@@ -2,10 +2,10 @@
 // Sessions are evaluated in the background after every ingest batch that touches them, and every
 // minute while active; alerts wait until their data has settled (LOOP_SETTLE_SECONDS).
 import type { Feature } from '../feature.js';
-import { evaluateSessions, loopJob } from '../jobs/loop-job.js';
-import { registerLoopActions } from '../slack/actions/loop-actions.js';
-import { adminLoopHandler } from '../slack/commands/admin/loop.js';
-import { sessionsSubcommand } from '../slack/commands/sessions.js';
+import { evaluateSessions, loopJob } from './loop-job.js';
+import { registerLoopActions } from './loop-actions.js';
+import { adminLoopHandler } from './admin-loop-command.js';
+import { sessionsSubcommand } from './sessions-command.js';
 import { kickOutbox } from '../slack/outbox.js';
 
 export const loopFeature: Feature = {

@@ -15,7 +15,7 @@ import { auditRepo } from '../db/repos/audit-repo.js';
 import { loopRepo, type ExpectRequestRow, type LoopAlertRow, type LoopSession } from '../db/repos/loop-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { outboxRepo } from '../db/repos/outbox-repo.js';
-import { streakOf } from '../domain/loop-rules.js';
+import { streakOf } from './loop-rules.js';
 import {
   alreadyDoneNote,
   expectDecisionNote,
@@ -25,7 +25,7 @@ import {
   slackTime,
   type ExpectRequestMessageView,
   type LoopButton,
-} from '../slack/blocks/loop-alert.js';
+} from './loop-alert-blocks.js';
 import { enqueue, type OutboxPayload, type OutboxResult } from '../slack/outbox.js';
 import { LOOP_KIND, alertSubject, loopKeys, refreshCopies, requestView } from './alert-messages.js';
 

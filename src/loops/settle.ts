@@ -6,7 +6,7 @@
 // settles from its arrival). Any commit recorded meanwhile, whatever its time, resets the streak the
 // judgement rested on and the wait starts again from the new streak, if that one still fires.
 // Commit-reset refreshes are good news and are never held. Pure: no I/O, time is a parameter.
-import type { AlertAction } from '../domain/loop-rules.js';
+import type { AlertAction } from './loop-rules.js';
 
 /** A judgement waiting to settle (a loop_watch row). */
 export interface Watch {

@@ -1,16 +1,16 @@
 // Queries: `/aispend summary`, `me`, `models`, the admin words team / link / map / unpriced, and the
 // App Home dashboard. Everything here reads rollups and indexed tables (no usage_records scans).
 import type { Feature } from '../feature.js';
-import { linkAdminHandler } from '../slack/commands/admin/link.js';
-import { mapAdminHandler } from '../slack/commands/admin/map.js';
-import { planAdminHandler } from '../slack/commands/admin/plan.js';
-import { reconcileAdminHandler } from '../slack/commands/admin/reconcile.js';
-import { teamAdminHandler } from '../slack/commands/admin/team.js';
-import { unpricedAdminHandler } from '../slack/commands/admin/unpriced.js';
-import { meCommand } from '../slack/commands/me.js';
-import { modelsCommand } from '../slack/commands/models.js';
-import { summaryCommand } from '../slack/commands/summary.js';
-import { registerAppHome } from '../slack/events/app-home.js';
+import { linkAdminHandler } from '../org/link-command.js';
+import { mapAdminHandler } from '../ingest/admin/map-command.js';
+import { planAdminHandler } from '../ingest/admin/plan-command.js';
+import { reconcileAdminHandler } from '../ingest/admin/reconcile-command.js';
+import { teamAdminHandler } from '../org/team-command.js';
+import { unpricedAdminHandler } from '../ingest/admin/unpriced-command.js';
+import { meCommand } from './me-command.js';
+import { modelsCommand } from './models-command.js';
+import { summaryCommand } from './summary-command.js';
+import { registerAppHome } from './app-home.js';
 
 export const queriesFeature: Feature = {
   name: 'queries',

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { orgRepo } from '../../src/db/repos/org-repo.js';
 import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
-import { runLoopJob } from '../../src/jobs/loop-job.js';
+import { runLoopJob } from '../../src/loops/loop-job.js';
 import { ActionIds } from '../../src/slack/ids.js';
 import { drainOutbox, outboxIdle } from '../../src/slack/outbox.js';
 import { sendBlockAction, sendCommand } from '../helpers/slack-requests.js';

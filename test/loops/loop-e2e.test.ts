@@ -7,7 +7,7 @@ import { deliveryFeature } from '../../src/ingest/delivery-feature.js';
 import { usageFeature } from '../../src/ingest/usage-feature.js';
 import { loopFeature } from '../../src/loops/loop-feature.js';
 import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
-import { runLoopJob } from '../../src/jobs/loop-job.js';
+import { runLoopJob } from '../../src/loops/loop-job.js';
 import { drainOutbox } from '../../src/slack/outbox.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE, CHANNEL, MIN, T0, alertsOf, blockText, seedOrg } from './seed.js';

@@ -5,7 +5,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { deliveryFeature } from '../../src/ingest/delivery-feature.js';
 import { usageFeature } from '../../src/ingest/usage-feature.js';
 import { loopFeature } from '../../src/loops/loop-feature.js';
-import { runLoopJob } from '../../src/jobs/loop-job.js';
+import { runLoopJob } from '../../src/loops/loop-job.js';
 import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
 import { backoffMs, drainOutbox } from '../../src/slack/outbox.js';
 import { ActionIds } from '../../src/slack/ids.js';

@@ -6,7 +6,7 @@ import type { Feature } from '../../src/feature.js';
 import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
 import { deliveryFeature } from '../../src/ingest/delivery-feature.js';
 import { usageFeature } from '../../src/ingest/usage-feature.js';
-import { runLoopJob } from '../../src/jobs/loop-job.js';
+import { runLoopJob } from '../../src/loops/loop-job.js';
 import { loopFeature } from '../../src/loops/loop-feature.js';
 import { drainOutbox } from '../../src/slack/outbox.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';

@@ -1,6 +1,6 @@
 // The settle rule on its own: what waits, what is acted on, when a wait starts again.
 import { describe, expect, it } from 'vitest';
-import type { AlertAction, RuleResult } from '../../src/domain/loop-rules.js';
+import type { AlertAction, RuleResult } from '../../src/loops/loop-rules.js';
 import { dueAt, settle, watchKey, type Watch } from '../../src/loops/settle.js';
 
 const T = Date.parse('2026-11-23T10:00:00Z');

@@ -2,7 +2,7 @@
 // idempotency of webhook deliveries (processed_deliveries). Callers wrap a delivery in one transaction.
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';
-import type { SessionWindow } from '../../domain/delivery-attribution.js';
+import type { SessionWindow } from '../../ingest/delivery/delivery-attribution.js';
 
 export interface CommitRow {
   id: number;

@@ -4,7 +4,7 @@
 // requests to have a session marked expected (loop_expect_requests).
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';
-import type { AlertStatus, LoopRule } from '../../domain/loop-rules.js';
+import type { AlertStatus, LoopRule } from '../../loops/loop-rules.js';
 
 /** An agent_sessions row with its owner (people row by person_id, else by the session's email). */
 export interface LoopSession {

@@ -1,6 +1,6 @@
 // Generic delivery events → stories (source 'generic'), commits and pull requests.
 import { createHash } from 'node:crypto';
-import { keyPrefix } from '../../domain/story-links.js';
+import { keyPrefix } from './story-links.js';
 import type { Person } from '../../db/repos/org-repo.js';
 import type { WorkWriter } from './work-writer.js';
 import type { DeliveryEvent } from './schema.js';

@@ -5,7 +5,7 @@ import type { Deps, IngestEffects } from '../../deps.js';
 import { deliveryRepo, type StoryRow } from '../../db/repos/delivery-repo.js';
 import { orgRepo, type Person } from '../../db/repos/org-repo.js';
 import { sessionRepo } from '../../db/repos/session-repo.js';
-import { detectAiMarkers, markersColumn, parseClaudeSession } from '../../domain/ai-markers.js';
+import { detectAiMarkers, markersColumn, parseClaudeSession } from './ai-markers.js';
 import {
   SESSION_COMMIT_GRACE_MS,
   TELEMETRY_WINDOW_MS,
@@ -14,8 +14,8 @@ import {
   pickSessionForCommit,
   storyTransition,
   type StoryChange,
-} from '../../domain/delivery-attribution.js';
-import { storyKeysFor } from '../../domain/story-links.js';
+} from './delivery-attribution.js';
+import { storyKeysFor } from './story-links.js';
 
 export interface CommitInput {
   source: string;

@@ -1,5 +1,5 @@
 // GitHub push and merged pull_request deliveries → commits and pull requests.
-import { branchFromRef, parseSourceTime } from '../../domain/delivery-attribution.js';
+import { branchFromRef, parseSourceTime } from '../delivery/delivery-attribution.js';
 import type { WorkWriter } from '../delivery/work-writer.js';
 import type { MergedPullRequestEvent, PushEvent } from './schema.js';
 

@@ -1,7 +1,7 @@
 // The parts of GitHub's push and pull_request payloads we read (../shared/reference/delivery-sources.md §3).
 // Unknown keys are ignored; what we read is checked, so a bad payload gets 400 with the field at fault.
 import { z } from 'zod';
-import { parseSourceTime } from '../../domain/delivery-attribution.js';
+import { parseSourceTime } from '../delivery/delivery-attribution.js';
 
 export const sourceTime = z
   .string()

@@ -3,7 +3,7 @@
 import type { Config } from '../../config.js';
 import { orgRepo, type OrgRepo } from '../../db/repos/org-repo.js';
 import type { Db } from '../../db/open.js';
-import { parseSourceTime } from '../../domain/delivery-attribution.js';
+import { parseSourceTime } from '../delivery/delivery-attribution.js';
 import type { WorkWriter } from '../delivery/work-writer.js';
 import { configuredIds, issueSprints, learnIds, mergeIds, pickSprint, storyPoints } from './fields.js';
 import type { JiraIssueEvent, JiraSprintEvent } from './schema.js';

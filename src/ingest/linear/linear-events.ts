@@ -1,6 +1,6 @@
 // Linear Issue and Cycle events → stories and sprints (source 'linear'). An issue is delivered while
 // its workflow state type is "completed"; estimate = points; the team key is the tracker mapping.
-import { cycleState, parseSourceTime } from '../../domain/delivery-attribution.js';
+import { cycleState, parseSourceTime } from '../delivery/delivery-attribution.js';
 import type { WorkWriter } from '../delivery/work-writer.js';
 import type { LinearCycleEvent, LinearIssueEvent } from './schema.js';
 

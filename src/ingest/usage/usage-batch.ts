@@ -8,7 +8,7 @@ import { emptyCounters, sessionRepo, type SessionCounters, type SessionRepo, typ
 import { usageRepo, type UsageRowInput, type UsageWriter } from '../../db/repos/usage-repo.js';
 import { attribute, type Attribution, type AttributionDirectory, type AttributionSignals, type DirectoryPerson } from '../../domain/attribution.js';
 import { localDay } from '../../domain/time.js';
-import { reconcileTouched } from '../../providers/reconcile.js';
+import { reconcileTouched } from '../billing/reconcile.js';
 import { kickAfterIngest, recordAfterIngest } from '../after-ingest.js';
 
 export interface SessionSighting {
