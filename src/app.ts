@@ -14,7 +14,7 @@ import { registerAispendCommand } from './slack/aispend.js';
 import { adminCommand } from './slack/admin/admin-command.js';
 import { outboxRepo } from './db/repos/outbox-repo.js';
 import { afterIngestRepo } from './db/repos/after-ingest-repo.js';
-import { afterIngestIdle, kickAfterIngest } from './ingest/after-ingest.js';
+import { afterIngestIdle, kickAfterIngest } from './ingest/index.js';
 import { slackClientOptions, slackSenderClient } from './slack/client.js';
 import { outboxIdle } from './slack/outbox.js';
 import { features as allFeatures } from './features.js';

@@ -3,19 +3,14 @@ import type { Deps } from './deps.js';
 import type { Route } from './http/route.js';
 import type { Subcommand } from './slack/subcommand.js';
 import type { AdminHandler } from './slack/admin/admin-handler.js';
+import type { ScheduledJob } from './scheduler.js';
 
-export interface ScheduledJob {
-  name: string;
-  /** cron expression, run in AISPEND_TIMEZONE */
-  cron: string;
-  run(now: number): Promise<void>;
-  /** also run once at start (catch-up after a restart) */
-  runOnStart?: boolean;
-}
+export type { ScheduledJob };
 
 /**
- * A slice of the product (usage ingest, delivery, digests, loops, queries, budgets). app.ts lists
- * them; each brings its own routes, Bolt listeners, /aispend subcommands and jobs.
+ * A slice of the product (usage and delivery ingest, people and teams, digests, loops, queries,
+ * budgets). src/features.ts lists them; each brings its own routes, Bolt listeners, /aispend
+ * subcommands, admin words and jobs, from its own folder.
  */
 export interface Feature {
   name: string;

@@ -1,11 +1,11 @@
 // Every slice of the product, in one list. Add a feature here to wire its routes, listeners,
-// subcommands and jobs into the app.
+// subcommands, admin words and jobs into the app (src/feature.ts says what a feature brings).
 import type { Feature } from './feature.js';
-import { deliveryFeature } from './ingest/delivery-feature.js';
-import { usageFeature } from './ingest/usage-feature.js';
-import { loopFeature } from './loops/loop-feature.js';
-import { budgetFeature } from './budgets/budget-feature.js';
-import { digestFeature } from './digest/digest-feature.js';
-import { queriesFeature } from './queries/queries-feature.js';
+import { budgetFeature } from './budgets/index.js';
+import { digestFeature } from './digest/index.js';
+import { deliveryFeature, usageFeature } from './ingest/index.js';
+import { loopFeature } from './loops/index.js';
+import { orgFeature } from './org/index.js';
+import { queriesFeature } from './queries/index.js';
 
-export const features: Feature[] = [usageFeature, deliveryFeature, loopFeature, budgetFeature, digestFeature, queriesFeature];
+export const features: Feature[] = [usageFeature, deliveryFeature, orgFeature, loopFeature, budgetFeature, digestFeature, queriesFeature];

@@ -1,8 +1,16 @@
 // The only file that imports node-cron. Jobs are (deps, now) functions; this runs them on time.
 import cron from 'node-cron';
-import type { ScheduledJob } from './feature.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
+
+export interface ScheduledJob {
+  name: string;
+  /** cron expression, run in AISPEND_TIMEZONE */
+  cron: string;
+  run(now: number): Promise<void>;
+  /** also run once at start (catch-up after a restart) */
+  runOnStart?: boolean;
+}
 
 export function isValidCron(expr: string): boolean {
   return cron.validate(expr);

@@ -14,7 +14,24 @@ import {
   Title,
   type ChartConfiguration,
 } from 'chart.js';
-import type { ChartSpec } from '../digest/digest-chart.js';
+
+export interface ChartPanel {
+  /** CSS pixels; the panels are stacked top to bottom */
+  height: number;
+  config: ChartConfiguration;
+}
+
+export interface ChartSpec {
+  /** CSS pixels; the PNG is width × devicePixelRatio wide */
+  width: number;
+  height: number;
+  devicePixelRatio: number;
+  background: string;
+  panels: ChartPanel[];
+  /** for screen readers: what the chart shows, in figures */
+  altText: string;
+  title: string;
+}
 
 let registered = false;
 function register(): void {

@@ -11,6 +11,7 @@ import { fixedClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { openDatabase } from '../db/open.js';
+import { loopRepo } from '../db/repos/loop-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { createHttpServer } from '../http/server.js';
 import { silentLogger } from '../logger.js';
@@ -149,8 +150,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await runLoopJob(deps, scenario.looping.checkAt);
     await runLoopJob(deps, scenario.looping.checkAt + config.loop.settleSeconds * 1000 + 60_000);
     await runLoopJob(deps, now);
-    const alerts = db.prepare('SELECT COUNT(*) AS n FROM loop_alerts').get() as { n: number };
-    log(`Loop alerts raised: ${alerts.n} (a session by ${scenario.looping.session.person.email} burned money for 2.5 h without a commit).`);
+    log(`Loop alerts raised: ${loopRepo(db).count()} (a session by ${scenario.looping.session.person.email} burned money for 2.5 h without a commit).`);
 
     mkdirSync(outDir, { recursive: true });
     const files: string[] = [];

@@ -38,6 +38,11 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** a real read: throws when the database cannot answer */
+export function checkReadable(db: Db): void {
+  db.prepare('SELECT 1').get();
+}
+
 export function migrate(db: Db, migrations: Migration[], path = 'database'): void {
   const current = schemaVersion(db);
   const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);

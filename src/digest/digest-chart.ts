@@ -2,30 +2,13 @@
 // Top: 8 weeks of spend (bars, $ axis on the left) and delivered stories (line, right axis).
 // Bottom: cost per delivered story (line; gaps where no story was delivered).
 import type { ChartConfiguration } from 'chart.js';
+import type { ChartSpec } from '../charts/render.js';
 import type { DigestFigures } from './digest.js';
 import { dayRange, scopeName, shortDay } from './digest-text.js';
 import { clip, count, usd } from '../slack/format.js';
 
 export const CHART_FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 export const COLORS = { spend: '#3B73B9', stories: '#E07B24', costPerStory: '#2E8540', grid: '#E3E6EA', text: '#1D1C1D' } as const;
-
-export interface ChartPanel {
-  /** CSS pixels; the panels are stacked top to bottom */
-  height: number;
-  config: ChartConfiguration;
-}
-
-export interface ChartSpec {
-  /** CSS pixels; the PNG is width × devicePixelRatio wide */
-  width: number;
-  height: number;
-  devicePixelRatio: number;
-  background: string;
-  panels: ChartPanel[];
-  /** for screen readers: what the chart shows, in figures */
-  altText: string;
-  title: string;
-}
 
 export const CHART_SIZE = { width: 800, height: 500, devicePixelRatio: 2 } as const;
 const ALT_TEXT_MAX = 1000;

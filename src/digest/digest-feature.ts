@@ -8,9 +8,9 @@ import { orgRepo } from '../db/repos/org-repo.js';
 import { digestJob } from './digest-job.js';
 import { canSeeTeam, resolveCaller } from '../slack/caller.js';
 import { digestSubcommand } from './digest-command.js';
-import { teamSessionsMessage } from '../loops/sessions-command.js';
+import { teamSessionsMessage } from '../loops/index.js';
 import { ActionIds } from '../slack/ids.js';
-import { openRequestModal } from '../budgets/budget-modals.js';
+import { openRequestModal } from '../budgets/index.js';
 
 function teamIdOf(action: ButtonAction): number | undefined {
   const id = Number(action.value);

@@ -5,7 +5,7 @@
 // converge on one message. The outbox retries Slack failures and 429s with backoff.
 import type { Deps } from '../deps.js';
 import type { ScheduledJob } from '../feature.js';
-import { budgetStatus, monthForecast } from '../budgets/budget-numbers.js';
+import { budgetStatus, monthForecast } from '../budgets/index.js';
 import { digestChartSpec } from './digest-chart.js';
 import { renderChartPng } from '../charts/render.js';
 import { metricsRepo, type Scope } from '../db/repos/metrics-repo.js';

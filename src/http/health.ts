@@ -1,4 +1,4 @@
-import { schemaVersion } from '../db/open.js';
+import { checkReadable, schemaVersion } from '../db/open.js';
 import { defineRoute } from './route.js';
 
 /** Liveness and a real database read. */
@@ -9,7 +9,7 @@ export function healthRoute() {
     auth: 'none',
     handle: ({ deps }) => {
       try {
-        deps.db.prepare('SELECT 1').get();
+        checkReadable(deps.db);
         return { body: { ok: true, schema_version: schemaVersion(deps.db) } };
       } catch {
         return { status: 503, body: { ok: false, error: 'database_unavailable' } };

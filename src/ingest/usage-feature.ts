@@ -1,5 +1,6 @@
 // Usage ingest: Claude Code OTLP telemetry (POST /v1/metrics, /v1/logs), generic usage records
-// (POST /ingest/usage) and the provider admin API pollers (hourly by default, each enabled by its key).
+// (POST /ingest/usage), the provider admin API pollers (hourly by default, each enabled by its key),
+// and the admin words about sources: map, plan, reconcile, unpriced.
 import type { Feature, ScheduledJob } from '../feature.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { sessionRepo } from '../db/repos/session-repo.js';
@@ -7,6 +8,10 @@ import { usageRepo } from '../db/repos/usage-repo.js';
 import { SOURCE } from '../domain/counting.js';
 import { pollProviders, enabledPollers } from './providers/pollers.js';
 import { reconcileEverything } from './billing/reconcile.js';
+import { mapAdminHandler } from './admin/map-command.js';
+import { planAdminHandler } from './admin/plan-command.js';
+import { reconcileAdminHandler } from './admin/reconcile-command.js';
+import { unpricedAdminHandler } from './admin/unpriced-command.js';
 import { otlpRoutes } from './otlp/otlp-routes.js';
 import { usageRoute } from './usage/usage-route.js';
 
@@ -19,6 +24,7 @@ const CLAIM_RETENTION_MS = 7 * 86_400_000;
 export const usageFeature: Feature = {
   name: 'usage',
   routes: () => [...otlpRoutes(), usageRoute()],
+  adminHandlers: () => [mapAdminHandler(), planAdminHandler(), reconcileAdminHandler(), unpricedAdminHandler()],
   jobs(deps) {
     const maintenance: ScheduledJob = {
       name: 'usage-claims-prune',

@@ -2,8 +2,10 @@
 // turns rule results into alerts (raise once, escalate only when worse, respect acknowledge/snooze/
 // expected), and the thresholds suggestion for the admin report.
 
-export const LOOP_RULES = ['no_commit_burn', 'repeating_failure', 'burn_without_change'] as const;
-export type LoopRule = (typeof LOOP_RULES)[number];
+import type { AlertStatus, LoopRule } from '../db/repos/loop-repo.js';
+
+export type { AlertStatus, LoopRule };
+export const LOOP_RULES: readonly LoopRule[] = ['no_commit_burn', 'repeating_failure', 'burn_without_change'];
 
 export const RULE_LABELS: Record<LoopRule, string> = {
   no_commit_burn: 'No-commit burn',
@@ -183,7 +185,6 @@ export function evaluateLoopRules(input: RuleInput): RuleResult[] {
 // ---------------------------------------------------------------------------------------------
 // Alert policy
 
-export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'expected';
 
 export interface ExistingAlert {
   id: number;

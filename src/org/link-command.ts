@@ -2,14 +2,14 @@
 // delivery are reported under into one person (for when Slack does not share the email).
 // `/aispend admin link <@user> jira:<accountId>` (or linear:<user id>, github:<login>): Jira hides
 // most emails, so its people are keyed by accountId; this makes that identity (and its work) theirs.
-import { auditRepo } from '../db/repos/audit-repo.js';
-import { deliveryRepo } from '../db/repos/delivery-repo.js';
+// Translates words into calls of the org service, and its outcome into an answer.
+import { movedLine } from '../ingest/index.js';
 import type { IdentityKind } from '../db/repos/org-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { escapeMrkdwn } from '../slack/format.js';
-import { adminDone, badArgs, movedLine } from '../slack/admin/answers.js';
-import { attributeAfterTheFact } from '../ingest/billing/late-attribution.js';
-import { code } from '../queries/summary-blocks.js';
+import { adminDone, badArgs } from '../slack/admin/answers.js';
+import { code } from '../slack/blocks.js';
+import { linkEmail, linkIdentity } from './org-service.js';
 import { isUnescapedMention, parseEmail, parseUserRef } from '../slack/parse.js';
 import type { AdminHandler } from '../slack/admin/admin-handler.js';
 
@@ -33,7 +33,7 @@ export function linkAdminHandler(): AdminHandler {
         else if (e && !email && !identity) email = e;
         else bad.push(w);
       }
-      if (identity && user && bad.length === 0) return linkIdentity(ctx, user, identity, await slackEmail(ctx, user));
+      if (identity && user && bad.length === 0) return linkIdentityCommand(ctx, user, identity, await slackEmail(ctx, user));
       if (bad.length > 0 || !user || !email) {
         const problem = bad.length
           ? `\`${escapeMrkdwn(bad[0]!.slice(0, 60))}\` is not what I expected: give one Slack user and one email.` +
@@ -44,26 +44,8 @@ export function linkAdminHandler(): AdminHandler {
         throw badArgs(problem, EXAMPLE);
       }
       const { deps } = ctx;
+      const result = linkEmail(deps, ctx.userId, user, email);
       const org = orgRepo(deps.db);
-      const now = deps.clock.now();
-      const result = deps.db.transaction(() => {
-        const byEmail = org.personByEmail(email);
-        const bySlack = org.personBySlack(user);
-        const person = org.linkSlackToEmail(user, email, now);
-        const merged = byEmail !== undefined && bySlack !== undefined && byEmail.id !== bySlack.id;
-        // the email's usage may have waited without a team that the Slack user had
-        const moved = person.team_id !== null ? attributeAfterTheFact(deps, { kind: 'person', personId: person.id }, person.team_id) : undefined;
-        const previousEmail = bySlack?.email && bySlack.email !== email && !merged ? bySlack.email : undefined;
-        auditRepo(deps.db).record({
-          actor: ctx.userId,
-          action: 'person.link',
-          teamId: person.team_id,
-          subject: `person:${person.id}`,
-          details: { slack_user_id: user, email, merged, previous_email: previousEmail ?? null },
-          at: now,
-        });
-        return { person, merged, previousEmail, moved, already: bySlack !== undefined && bySlack.id === byEmail?.id };
-      })();
       const team = result.person.team_id !== null ? org.teamById(result.person.team_id) : undefined;
       const lines = [
         result.already
@@ -72,7 +54,7 @@ export function linkAdminHandler(): AdminHandler {
       ];
       if (result.merged) lines.push('Their Slack-only record was folded into the one that holds the email (and its history).');
       if (result.previousEmail) lines.push(`Their email was ${escapeMrkdwn(result.previousEmail)} before.`);
-      const spend = result.moved && team ? movedLine(result.moved, team.name, deps.config.timezone) : undefined;
+      const spend = result.spend && team ? movedLine(result.spend, team.name, deps.config.timezone) : undefined;
       if (spend) lines.push(spend);
       lines.push(
         team
@@ -96,31 +78,13 @@ async function slackEmail(ctx: Parameters<AdminHandler['run']>[0], user: string)
 }
 
 /** makes a tracker identity (and the work recorded under it) belong to the Slack user's person */
-function linkIdentity(
+function linkIdentityCommand(
   ctx: Parameters<AdminHandler['run']>[0],
   user: string,
   identity: { kind: IdentityKind; id: string },
   email: string | undefined,
 ) {
-  const { deps } = ctx;
-  const org = orgRepo(deps.db);
-  const now = deps.clock.now();
-  const result = deps.db.transaction(() => {
-    const target = org.ensurePersonBySlack(user, now, email);
-    const placeholder = org.personByIdentity(identity.kind, identity.id);
-    org.setIdentity(identity.kind, identity.id, target.id);
-    const moved = placeholder !== undefined && placeholder.id !== target.id;
-    if (moved) deliveryRepo(deps.db).movePersonWork(placeholder.id, target.id);
-    auditRepo(deps.db).record({
-      actor: ctx.userId,
-      action: 'person.link',
-      teamId: target.team_id,
-      subject: `person:${target.id}`,
-      details: { slack_user_id: user, identity: `${identity.kind}:${identity.id}`, moved_from: moved ? placeholder.id : null },
-      at: now,
-    });
-    return { target, moved, known: placeholder !== undefined };
-  })();
+  const result = linkIdentity(ctx.deps, ctx.userId, user, identity, email);
   const label = `${identity.kind}:${escapeMrkdwn(identity.id)}`;
   return adminDone([
     `Linked <@${user}> to ${label}: work recorded under it is theirs.`,

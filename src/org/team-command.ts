@@ -1,23 +1,17 @@
 // `/aispend admin team …`: create teams, put people on them, name their approvers and channels.
-// Admin rights are checked by admin-command.ts. Every change is one transaction with its audit row.
-import { auditRepo } from '../db/repos/audit-repo.js';
-import { orgRepo, type Person, type Team } from '../db/repos/org-repo.js';
-import { PERIOD_KINDS } from '../queries/summary.js';
-import { escapeMrkdwn } from '../slack/format.js';
-import { adminDone, badArgs, channelRef, movedLine, teamListBlocks, type MovedSummary } from '../slack/admin/answers.js';
-import { attributeAfterTheFact } from '../ingest/billing/late-attribution.js';
-import { code } from '../queries/summary-blocks.js';
-import { didYouMean, isUnescapedMention, parseChannelRef, parseEmail, parseUserRef } from '../slack/parse.js';
-import type { CommandContext, SlackMessage } from '../slack/subcommand.js';
+// Translates words and Slack profiles into calls of the org service, and its outcome into an answer.
+// Admin rights are checked by the admin dispatcher (src/slack/admin/admin-command.ts).
+import { movedLine } from '../ingest/index.js';
+import { orgRepo } from '../db/repos/org-repo.js';
+import { adminDone, badArgs, channelRef } from '../slack/admin/answers.js';
+import { mentionHint, peopleArgs, teamArg } from '../slack/admin/args.js';
 import type { AdminHandler } from '../slack/admin/admin-handler.js';
-
-export const TEAM_NAME = /^[A-Za-z0-9_-]{1,40}$/;
-
-/** words that mean something else where a team name may appear (`summary platform week`, `sessions looping`, …) */
-export const RESERVED_TEAM_NAMES = new Set([
-  ...PERIOD_KINDS,
-  'weekly', 'monthly', 'mtd', '7d', 'cycle', 'org', 'all', 'looping', 'post', 'history', 'help', 'list', 'none', 'me',
-]);
+import { code } from '../slack/blocks.js';
+import { escapeMrkdwn, personLabel } from '../slack/format.js';
+import { RESERVED_TEAM_NAMES, didYouMean, parseChannelRef, parseUserRef } from '../slack/parse.js';
+import type { CommandContext, SlackMessage } from '../slack/subcommand.js';
+import { teamListBlocks } from './org-blocks.js';
+import { TEAM_NAME, addMembers, createTeam, removeMembers, setApprovers, setTeamChannel, teamList, type Member, type SlackProfile } from './org-service.js';
 
 const VERBS = ['create', 'add', 'remove', 'approvers', 'channel', 'approvals-channel', 'list'];
 
@@ -30,61 +24,8 @@ const EXAMPLES = {
   approvalsChannel: '/aispend admin team approvals-channel platform #eng-budgets',
 } as const;
 
-function mentionHint(word: string): string {
-  return isUnescapedMention(word)
-    ? ` \`${escapeMrkdwn(word.slice(0, 40))}\` arrived as plain text: pick the person or channel from Slack's autocomplete ` +
-        '(the /aispend command must have "Escape channels, users, and links" on), or give a member ID (U…) or channel ID (C…).'
-    : '';
-}
-
-function teamNamed(ctx: CommandContext, name: string | undefined, example: string): Team {
-  if (!name) throw badArgs('Name the team.', example);
-  const org = orgRepo(ctx.deps.db);
-  const team = org.teamByName(name);
-  if (!team) {
-    const known = org.teams().map((t) => t.name);
-    throw badArgs(
-      `There is no team called \`${escapeMrkdwn(name.slice(0, 40))}\`.` +
-        (known.length ? ` Teams: ${known.slice(0, 20).map(escapeMrkdwn).join(', ')}.` : ' No teams exist yet.'),
-      example,
-    );
-  }
-  return team;
-}
-
-export type Target = { kind: 'slack'; id: string } | { kind: 'email'; email: string };
-
-export function parseTargets(words: string[], example: string): Target[] {
-  const targets: Target[] = [];
-  const bad: string[] = [];
-  for (const w of words) {
-    const id = parseUserRef(w);
-    if (id) {
-      targets.push({ kind: 'slack', id });
-      continue;
-    }
-    const email = parseEmail(w);
-    if (email) targets.push({ kind: 'email', email });
-    else bad.push(w);
-  }
-  if (bad.length > 0) {
-    throw badArgs(
-      `${bad.map((b) => `\`${escapeMrkdwn(b.slice(0, 60))}\``).join(', ')} ${bad.length === 1 ? 'is' : 'are'} neither a Slack user nor an email.` +
-        mentionHint(bad[0]!),
-      example,
-    );
-  }
-  if (targets.length === 0) throw badArgs('Name at least one person: a Slack mention or an email.', example);
-  return targets;
-}
-
-export function who(p: Person): string {
-  if (p.slack_user_id) return `<@${p.slack_user_id}>${p.email ? ` (${escapeMrkdwn(p.email)})` : ''}`;
-  return escapeMrkdwn(p.email ?? p.name ?? `person ${p.id}`);
-}
-
 /** Slack's email and name for a user (users:read.email); empty when Slack does not share them. */
-async function slackProfile(ctx: CommandContext, userId: string): Promise<{ email?: string; name?: string }> {
+async function slackProfile(ctx: CommandContext, userId: string): Promise<SlackProfile> {
   try {
     const info = await ctx.client.users.info({ user: userId });
     const email = info.user?.profile?.email;
@@ -117,20 +58,11 @@ async function create(ctx: CommandContext, args: string[]): Promise<SlackMessage
     );
   }
   if (extra.length > 0) throw badArgs('`team create` takes a name and one channel.', EXAMPLES.create);
-  const { deps } = ctx;
-  const org = orgRepo(deps.db);
-  const now = deps.clock.now();
-  const existing = deps.db.transaction((): Team | undefined => {
-    const found = org.teamByName(name);
-    if (found) return found;
-    const t = org.createTeam(name, channel, now);
-    auditRepo(deps.db).record({ actor: ctx.userId, action: 'team.create', teamId: t.id, subject: 'team', details: { name, channel }, at: now });
-    return undefined;
-  })();
-  if (existing) {
+  const { team, created } = createTeam(ctx.deps, ctx.userId, name, channel);
+  if (!created) {
     throw badArgs(
-      `A team called *${escapeMrkdwn(existing.name)}* already exists (digests in ${channelRef(existing.channel_id)}). ` +
-        `To move its digests: ${code(`/aispend admin team channel ${existing.name} #channel`)}.`,
+      `A team called *${escapeMrkdwn(team.name)}* already exists (digests in ${channelRef(team.channel_id)}). ` +
+        `To move its digests: ${code(`/aispend admin team channel ${team.name} #channel`)}.`,
       EXAMPLES.create,
     );
   }
@@ -144,75 +76,16 @@ async function create(ctx: CommandContext, args: string[]): Promise<SlackMessage
 
 async function add(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
   const [name, ...words] = args;
-  const team = teamNamed(ctx, name, EXAMPLES.add);
-  const targets = parseTargets(words, EXAMPLES.add);
-  const { deps } = ctx;
-  const org = orgRepo(deps.db);
-  const now = deps.clock.now();
-  // Slack lookups first (outside the transaction): a mention becomes a person with their email
-  const profiles = new Map<string, { email?: string; name?: string }>();
+  const team = teamArg(ctx.deps, name, EXAMPLES.add);
+  const targets = peopleArgs(words, EXAMPLES.add);
+  // Slack lookups before the service's transaction: a mention becomes a person with their email
+  const org = orgRepo(ctx.deps.db);
+  const members: Member[] = [];
   for (const t of targets) {
-    if (t.kind !== 'slack' || profiles.has(t.id)) continue;
-    const known = org.personBySlack(t.id);
-    profiles.set(t.id, known?.email ? {} : await slackProfile(ctx, t.id));
+    if (t.kind === 'email') members.push(t);
+    else members.push({ kind: 'slack', id: t.id, profile: org.personBySlack(t.id)?.email ? {} : await slackProfile(ctx, t.id) });
   }
-  const outcome = deps.db.transaction(() => {
-    const added: Person[] = [];
-    const movedPeople: Array<{ person: Person; from: string }> = [];
-    const already: Person[] = [];
-    const noEmail: Person[] = [];
-    const seen = new Set<number>();
-    const moved: MovedSummary = { costUsd: 0, since: null, until: null, sessions: 0, stories: 0, commits: 0, pullRequests: 0 };
-    for (const t of targets) {
-      let person: Person;
-      if (t.kind === 'email') {
-        person = org.ensurePersonByEmail(t.email, now);
-      } else {
-        const profile = profiles.get(t.id) ?? {};
-        if (profile.email) {
-          org.ensurePersonByEmail(profile.email, now, profile.name); // keeps the name Slack knows
-          person = org.linkSlackToEmail(t.id, profile.email, now);
-        } else {
-          person = org.ensurePersonBySlack(t.id, now, undefined, profile.name);
-        }
-      }
-      if (seen.has(person.id)) continue;
-      seen.add(person.id);
-      if (person.team_id === team.id) {
-        already.push(person);
-        continue;
-      }
-      const from = person.team_id !== null ? org.teamById(person.team_id)?.name : undefined;
-      org.setPersonTeam(person.id, team.id);
-      const m = attributeAfterTheFact(deps, { kind: 'person', personId: person.id }, team.id);
-      moved.costUsd += m.costUsd;
-      if (m.since !== null) moved.since = moved.since === null ? m.since : Math.min(moved.since, m.since);
-      if (m.until !== null) moved.until = moved.until === null ? m.until : Math.max(moved.until, m.until);
-      moved.sessions += m.sessions;
-      moved.stories += m.stories;
-      moved.commits += m.commits;
-      moved.pullRequests += m.pullRequests;
-      const updated = org.personById(person.id)!;
-      if (from) movedPeople.push({ person: updated, from });
-      else added.push(updated);
-      if (!updated.email) noEmail.push(updated);
-    }
-    auditRepo(deps.db).record({
-      actor: ctx.userId,
-      action: 'team.add',
-      teamId: team.id,
-      subject: 'members',
-      details: {
-        added: added.map((p) => p.id),
-        moved: movedPeople.map((m) => ({ person: m.person.id, from: m.from })),
-        already: already.map((p) => p.id),
-        moved_usd: Math.round(moved.costUsd * 100) / 100,
-        moved_since: moved.since,
-      },
-      at: now,
-    });
-    return { added, moved: movedPeople, already, noEmail, spend: moved };
-  })();
+  const outcome = addMembers(ctx.deps, ctx.userId, team, members);
   const lines: string[] = [];
   const changed = outcome.added.length + outcome.moved.length;
   lines.push(
@@ -220,15 +93,15 @@ async function add(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
       ? `Nobody changed: everyone named is already on *${escapeMrkdwn(team.name)}*.`
       : `Added ${changed} ${changed === 1 ? 'person' : 'people'} to *${escapeMrkdwn(team.name)}*.`,
   );
-  if (outcome.added.length) lines.push(`Added: ${outcome.added.map(who).join(', ')}`);
-  for (const m of outcome.moved) lines.push(`Moved from *${escapeMrkdwn(m.from)}*: ${who(m.person)}`);
-  if (outcome.already.length) lines.push(`Already on the team: ${outcome.already.map(who).join(', ')}`);
-  const spend = changed > 0 ? movedLine(outcome.spend, team.name, deps.config.timezone) : undefined;
+  if (outcome.added.length) lines.push(`Added: ${outcome.added.map(personLabel).join(', ')}`);
+  for (const m of outcome.moved) lines.push(`Moved from *${escapeMrkdwn(m.from)}*: ${personLabel(m.person)}`);
+  if (outcome.already.length) lines.push(`Already on the team: ${outcome.already.map(personLabel).join(', ')}`);
+  const spend = changed > 0 ? movedLine(outcome.spend, team.name, ctx.deps.config.timezone) : undefined;
   if (spend) lines.push(spend);
   return adminDone(
     lines,
     (outcome.noEmail.length
-      ? `Slack shared no email for ${outcome.noEmail.map(who).join(', ')}: usage reported by email won't be theirs until you run ` +
+      ? `Slack shared no email for ${outcome.noEmail.map(personLabel).join(', ')}: usage reported by email won't be theirs until you run ` +
         `${code('/aispend admin link @user <email>')}. `
       : '') +
       'Usage and delivery from now on count for the new team. Earlier records that had no team moved with them; ' +
@@ -238,47 +111,21 @@ async function add(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
 
 async function remove(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
   const [name, ...words] = args;
-  const team = teamNamed(ctx, name, EXAMPLES.remove);
-  const targets = parseTargets(words, EXAMPLES.remove);
-  const { deps } = ctx;
-  const org = orgRepo(deps.db);
-  const now = deps.clock.now();
-  const outcome = deps.db.transaction(() => {
-    const removed: Person[] = [];
-    const notOn: string[] = [];
-    for (const t of targets) {
-      const person = t.kind === 'email' ? org.personByEmail(t.email) : org.personBySlack(t.id);
-      if (!person || person.team_id !== team.id) {
-        notOn.push(person ? who(person) : t.kind === 'email' ? escapeMrkdwn(t.email) : `<@${t.id}>`);
-        continue;
-      }
-      org.setPersonTeam(person.id, null);
-      removed.push(person);
-    }
-    if (removed.length) {
-      auditRepo(deps.db).record({
-        actor: ctx.userId,
-        action: 'team.remove',
-        teamId: team.id,
-        subject: 'members',
-        details: { removed: removed.map((p) => p.id) },
-        at: now,
-      });
-    }
-    return { removed, notOn };
-  })();
+  const team = teamArg(ctx.deps, name, EXAMPLES.remove);
+  const outcome = removeMembers(ctx.deps, ctx.userId, team, peopleArgs(words, EXAMPLES.remove));
+  const named = outcome.notOn.map(({ ref, person }) => (person ? personLabel(person) : ref.kind === 'email' ? escapeMrkdwn(ref.email) : `<@${ref.id}>`));
   const lines = [
     outcome.removed.length
-      ? `Removed ${outcome.removed.map(who).join(', ')} from *${escapeMrkdwn(team.name)}*.`
+      ? `Removed ${outcome.removed.map(personLabel).join(', ')} from *${escapeMrkdwn(team.name)}*.`
       : `Nobody changed: nobody named is on *${escapeMrkdwn(team.name)}*.`,
   ];
-  if (outcome.notOn.length && outcome.removed.length) lines.push(`Not on the team: ${outcome.notOn.join(', ')}`);
+  if (named.length && outcome.removed.length) lines.push(`Not on the team: ${named.join(', ')}`);
   return adminDone(lines);
 }
 
 async function approvers(ctx: CommandContext, args: string[]): Promise<SlackMessage> {
   const [name, ...words] = args;
-  const team = teamNamed(ctx, name, EXAMPLES.approvers);
+  const team = teamArg(ctx.deps, name, EXAMPLES.approvers);
   const clear = words.length === 1 && words[0]!.toLowerCase() === 'none';
   const ids: string[] = [];
   if (!clear) {
@@ -297,22 +144,7 @@ async function approvers(ctx: CommandContext, args: string[]): Promise<SlackMess
     }
     if (ids.length === 0) throw badArgs('Name the approvers (this replaces the list), or `none`.', EXAMPLES.approvers);
   }
-  const { deps } = ctx;
-  const org = orgRepo(deps.db);
-  const now = deps.clock.now();
-  const before = deps.db.transaction(() => {
-    const prev = org.approvers(team.id);
-    org.setApprovers(team.id, ids);
-    auditRepo(deps.db).record({
-      actor: ctx.userId,
-      action: 'team.approvers',
-      teamId: team.id,
-      subject: 'approvers',
-      details: { before: prev, after: ids },
-      at: now,
-    });
-    return prev;
-  })();
+  const before = setApprovers(ctx.deps, ctx.userId, team, ids);
   const list = (xs: string[]) => (xs.length ? xs.map((x) => `<@${x}>`).join(', ') : 'nobody');
   return adminDone(
     [
@@ -328,7 +160,7 @@ async function approvers(ctx: CommandContext, args: string[]): Promise<SlackMess
 async function setChannel(ctx: CommandContext, args: string[], which: 'channel' | 'approvals'): Promise<SlackMessage> {
   const example = which === 'channel' ? EXAMPLES.channel : EXAMPLES.approvalsChannel;
   const [name, channelWord, ...extra] = args;
-  const team = teamNamed(ctx, name, example);
+  const team = teamArg(ctx.deps, name, example);
   const clear = which === 'approvals' && channelWord?.toLowerCase() === 'none';
   const channel = clear ? null : channelWord ? parseChannelRef(channelWord) : undefined;
   if (channel === undefined || extra.length > 0) {
@@ -337,22 +169,7 @@ async function setChannel(ctx: CommandContext, args: string[], which: 'channel' 
       example,
     );
   }
-  const { deps } = ctx;
-  const org = orgRepo(deps.db);
-  const now = deps.clock.now();
-  const before = which === 'channel' ? team.channel_id : team.approvals_channel_id;
-  deps.db.transaction(() => {
-    if (which === 'channel') org.setTeamChannel(team.id, channel!);
-    else org.setApprovalsChannel(team.id, channel);
-    auditRepo(deps.db).record({
-      actor: ctx.userId,
-      action: which === 'channel' ? 'team.channel' : 'team.approvals_channel',
-      teamId: team.id,
-      subject: 'team',
-      details: { before, after: channel },
-      at: now,
-    });
-  })();
+  const before = setTeamChannel(ctx.deps, ctx.userId, team, which, channel);
   if (which === 'channel') {
     return adminDone([`*${escapeMrkdwn(team.name)}* digests and loop alerts now post in <#${channel}> (before: ${channelRef(before)}).`], 'Invite the bot to the channel so it can post.');
   }
@@ -363,13 +180,6 @@ async function setChannel(ctx: CommandContext, args: string[], which: 'channel' 
   ]);
 }
 
-function list(ctx: CommandContext): SlackMessage {
-  const org = orgRepo(ctx.deps.db);
-  return teamListBlocks(
-    org.teams().map((team) => ({ team, members: org.teamMembers(team.id).length, approvers: org.approvers(team.id) })),
-  );
-}
-
 export function teamAdminHandler(): AdminHandler {
   return {
     word: 'team',
@@ -378,7 +188,7 @@ export function teamAdminHandler(): AdminHandler {
       const rest = args.slice(1);
       switch (verb) {
         case 'list':
-          return list(ctx);
+          return teamListBlocks(teamList(ctx.deps));
         case 'create':
           return create(ctx, rest);
         case 'add':

@@ -5,16 +5,8 @@ import type { MeFigures, SummaryFigures } from './summary.js';
 import { ActionIds } from '../slack/ids.js';
 import { change, clip, count, duration, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
 import { alertLines } from './me-blocks.js';
-import {
-  code,
-  connectDeliveryText,
-  connectUsageText,
-  context,
-  divider,
-  header,
-  section,
-  type Block,
-} from './summary-blocks.js';
+import { code, context, divider, header, section, type Block } from '../slack/blocks.js';
+import { connectDeliveryText, connectUsageText } from './summary-blocks.js';
 
 export const HOME_MAX_BLOCKS = 100;
 const ALERTS_SHOWN = 5;

@@ -1,21 +1,11 @@
 // `/aispend me`: the caller's own last 7 days — spend, sessions, delivered stories, cost per story,
 // and the loop alerts open on their sessions. Private by construction (answered ephemerally).
 import type { OpenLoopAlert } from '../db/repos/metrics-repo.js';
-import type { MeFigures, PeriodPair } from './summary.js';
+import type { PeriodPair } from '../domain/periods.js';
+import type { MeFigures } from './summary.js';
 import { change, clip, count, duration, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
-import {
-  CONNECT,
-  code,
-  connectDeliveryText,
-  context,
-  dayRange,
-  header,
-  previousTitle,
-  section,
-  vs,
-  type Block,
-  type Message,
-} from './summary-blocks.js';
+import { code, context, header, section, type Block, type Message } from '../slack/blocks.js';
+import { CONNECT, connectDeliveryText, dayRange, previousTitle, vs } from './summary-blocks.js';
 
 export interface MeView {
   figures: MeFigures;

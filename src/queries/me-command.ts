@@ -3,10 +3,11 @@
 import type { Deps } from '../deps.js';
 import { metricsRepo, type OpenLoopAlert } from '../db/repos/metrics-repo.js';
 import type { Person } from '../db/repos/org-repo.js';
-import { meFigures, weekPeriods, type MeFigures, type PeriodPair } from './summary.js';
+import { weekPeriods, type PeriodPair } from '../domain/periods.js';
+import { meFigures, type MeFigures } from './summary.js';
 import { UserFacingError } from '../errors.js';
 import { meBlocks, unknownCallerBlocks } from './me-blocks.js';
-import { code } from './summary-blocks.js';
+import { code } from '../slack/blocks.js';
 import { resolveCaller } from '../slack/caller.js';
 import type { SlackMessage, Subcommand } from '../slack/subcommand.js';
 

@@ -3,7 +3,8 @@
 import { BILLING_ADJUSTMENT_MODEL, type ModelMix } from './summary.js';
 import type { Period } from '../domain/time.js';
 import { change, count, escapeMrkdwn, percent, tokens, usd } from '../slack/format.js';
-import { code, connectUsageText, context, dayRange, header, section, type Block, type Message } from './summary-blocks.js';
+import { code, context, header, section, type Block, type Message } from '../slack/blocks.js';
+import { connectUsageText, dayRange } from './summary-blocks.js';
 
 export interface ModelsView {
   scopeName: string;

@@ -8,7 +8,7 @@ import { addDays, localDay, periodOfDays } from '../domain/time.js';
 import { UserFacingError } from '../errors.js';
 import { escapeMrkdwn } from '../slack/format.js';
 import { modelsBlocks } from './models-blocks.js';
-import { code } from './summary-blocks.js';
+import { code } from '../slack/blocks.js';
 import { resolveCaller } from '../slack/caller.js';
 import { scopeFor } from './summary-command.js';
 import type { SlackMessage, Subcommand } from '../slack/subcommand.js';

@@ -1,40 +1,9 @@
 // `/aispend summary`: the key number first (spend and its change), then stories and cost per story,
 // then the detail (cost per point, AI-assisted share, waste, model fit, 8-week trend, top models).
-// Also holds the few Block Kit helpers the query answers share (me, models, admin, App Home).
-import type { PeriodPair, SummaryFigures } from './summary.js';
-import { change, clip, count, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
-
-export type Block = Record<string, unknown>;
-
-export interface Message {
-  text: string;
-  blocks: Block[];
-}
-
-export const SECTION_MAX = 3000;
-
-export function section(text: string): Block {
-  return { type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } };
-}
-
-export function fields(items: string[]): Block {
-  return { type: 'section', fields: items.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 2000) })) };
-}
-
-export function context(text: string): Block {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }] };
-}
-
-export function header(text: string): Block {
-  return { type: 'header', text: { type: 'plain_text', text: clip(text, 150), emoji: true } };
-}
-
-export const divider: Block = { type: 'divider' };
-
-/** inline code of a command example; its <placeholders> escaped so Slack shows them as typed */
-export function code(example: string): string {
-  return '`' + escapeMrkdwn(example) + '`';
-}
+import type { PeriodPair } from '../domain/periods.js';
+import type { SummaryFigures } from './summary.js';
+import { context, fields, header, section, type Block, type Message } from '../slack/blocks.js';
+import { change, count, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
 
 const md = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const mdy = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });

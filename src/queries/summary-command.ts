@@ -4,20 +4,11 @@ import type { Deps } from '../deps.js';
 import { metricsRepo, type Scope } from '../db/repos/metrics-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { ForbiddenError, UserFacingError } from '../errors.js';
-import {
-  monthPeriods,
-  parseSummaryArgs,
-  PERIOD_KINDS,
-  sprintPeriods,
-  storiesIn,
-  summaryFigures,
-  trendWindows,
-  weekPeriods,
-  type PeriodPair,
-  type SummaryFigures,
-} from './summary.js';
+import { monthPeriods, PERIOD_KINDS, sprintPeriods, trendWindows, weekPeriods, type PeriodPair } from '../domain/periods.js';
+import { parseSummaryArgs, storiesIn, summaryFigures, type SummaryFigures } from './summary.js';
 import type { Period } from '../domain/time.js';
-import { code, connectDeliveryText, header, section, summaryBlocks } from './summary-blocks.js';
+import { code, header, section } from '../slack/blocks.js';
+import { connectDeliveryText, summaryBlocks } from './summary-blocks.js';
 import { escapeMrkdwn } from '../slack/format.js';
 import { resolveCaller, teamFor, type Caller } from '../slack/caller.js';
 import { didYouMean } from '../slack/parse.js';

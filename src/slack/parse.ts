@@ -1,5 +1,13 @@
 // Parsing of /aispend arguments as Slack sends them with should_escape: true:
 // users <@U123|name>, channels <#C123|name>, emails <mailto:a@b.co|a@b.co>, links <https://…|…>.
+import { PERIOD_ALIASES, PERIOD_KINDS } from '../domain/periods.js';
+
+/** words that mean something else where a team name may appear (`summary platform week`, `sessions looping`, …) */
+export const RESERVED_TEAM_NAMES: ReadonlySet<string> = new Set([
+  ...PERIOD_KINDS,
+  ...Object.keys(PERIOD_ALIASES),
+  'org', 'all', 'looping', 'post', 'history', 'help', 'list', 'none', 'me',
+]);
 
 export function tokenize(text: string): string[] {
   return text.trim().split(/\s+/).filter(Boolean);

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BILLING_ADJUSTMENT_MODEL,
-  meFigures,
-  modelMix,
-  monthPeriods,
-  sparkline,
-  sprintPeriods,
-  storiesIn,
-  summaryFigures,
-  topModels,
-  trendWindows,
-  weekPeriods,
-  type ModelInput,
-  type PeriodNumbers,
-  type SpendInput,
-} from '../../src/queries/summary.js';
+import { monthPeriods, sprintPeriods, trendWindows, weekPeriods } from '../../src/domain/periods.js';
+import { BILLING_ADJUSTMENT_MODEL, meFigures, modelMix, sparkline, storiesIn, summaryFigures, topModels, type ModelInput, type PeriodNumbers, type SpendInput } from '../../src/queries/summary.js';
 import { periodOfDays } from '../../src/domain/time.js';
 
 const spend = (costUsd: number, extra: Partial<SpendInput> = {}): SpendInput => ({

@@ -2,7 +2,14 @@
 // idempotency of webhook deliveries (processed_deliveries). Callers wrap a delivery in one transaction.
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';
-import type { SessionWindow } from '../../ingest/delivery/delivery-attribution.js';
+
+/** an agent session's activity window, for linking a commit to the session it came from */
+export interface SessionWindow {
+  session_id: string;
+  started_at: number;
+  last_activity_at: number;
+  repo: string | null;
+}
 
 export interface CommitRow {
   id: number;

@@ -4,7 +4,11 @@
 // requests to have a session marked expected (loop_expect_requests).
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';
-import type { AlertStatus, LoopRule } from '../../loops/loop-rules.js';
+
+/** loop_alerts.rule: the rules of src/loops/loop-rules.ts */
+export type LoopRule = 'no_commit_burn' | 'repeating_failure' | 'burn_without_change';
+/** loop_alerts.status (its CHECK constraint) */
+export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'expected';
 
 /** An agent_sessions row with its owner (people row by person_id, else by the session's email). */
 export interface LoopSession {
@@ -109,6 +113,7 @@ const LOOPING = `s.status = 'active' AND EXISTS (SELECT 1 FROM loop_alerts a WHE
 export function loopRepo(db: Db) {
   return memoForDb(db, 'loop', () => {
     const s = {
+      count: db.prepare('SELECT COUNT(*) AS n FROM loop_alerts'),
       session: db.prepare(`SELECT ${SESSION_COLUMNS} FROM agent_sessions s ${OWNER_JOIN} WHERE s.session_id = ?`),
       activeIds: db.prepare(
         `SELECT session_id FROM agent_sessions WHERE status = 'active' AND expected = 0 ORDER BY last_activity_at`,
@@ -180,6 +185,8 @@ export function loopRepo(db: Db) {
     };
 
     return {
+      /** how many loop alerts were ever raised */
+      count: () => (s.count.get() as { n: number }).n,
       session: (id: string) => s.session.get(id) as LoopSession | undefined,
       /** sessions still to watch: active and not marked expected */
       activeSessionIds: () => (s.activeIds.all() as Array<{ session_id: string }>).map((r) => r.session_id),

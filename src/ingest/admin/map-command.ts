@@ -1,11 +1,12 @@
 // `/aispend admin map <workspace|project|key> <id> <team>`: attributes a provider workspace, an
 // OpenAI/Jira/Linear/generic project, or an API key to a team. `map` alone lists the mappings.
-import { auditRepo } from '../../db/repos/audit-repo.js';
 import { orgRepo, type MappingKind } from '../../db/repos/org-repo.js';
 import { escapeMrkdwn } from '../../slack/format.js';
-import { adminDone, badArgs, mappingListBlocks, movedLine } from '../../slack/admin/answers.js';
-import { attributeAfterTheFact, type MovedSpend } from '../billing/late-attribution.js';
+import { adminDone, badArgs } from '../../slack/admin/answers.js';
+import { teamArg } from '../../slack/admin/args.js';
 import { didYouMean } from '../../slack/parse.js';
+import { mappingListBlocks, movedLine } from './admin-blocks.js';
+import { mapSource } from './source-admin.js';
 import type { AdminHandler } from '../../slack/admin/admin-handler.js';
 
 const KINDS: MappingKind[] = ['workspace', 'project', 'key'];
@@ -41,31 +42,9 @@ export function mapAdminHandler(): AdminHandler {
       }
       const id = plainId(idWord);
       if (id.length > 200) throw badArgs('That id is over 200 characters.', EXAMPLE);
-      const team = org.teamByName(teamName);
-      if (!team) {
-        const known = org.teams().map((t) => t.name);
-        throw badArgs(
-          `There is no team called \`${escapeMrkdwn(teamName.slice(0, 40))}\`.` +
-            (known.length ? ` Teams: ${known.slice(0, 20).map(escapeMrkdwn).join(', ')}.` : ' Create it first.'),
-          EXAMPLE,
-        );
-      }
+      const team = teamArg(ctx.deps, teamName, EXAMPLE);
       const { deps } = ctx;
-      const now = deps.clock.now();
-      const { before, moved } = deps.db.transaction(() => {
-        const prevId = org.mappedTeam(kind, id);
-        org.setMapping(kind, id, team.id);
-        const moved: MovedSpend = attributeAfterTheFact(deps, { kind, id }, team.id);
-        auditRepo(deps.db).record({
-          actor: ctx.userId,
-          action: 'mapping.set',
-          teamId: team.id,
-          subject: `${kind}:${id}`,
-          details: { kind, external_id: id, before_team_id: prevId ?? null, moved_usd: Math.round(moved.costUsd * 100) / 100, moved_since: moved.since },
-          at: now,
-        });
-        return { before: prevId !== undefined ? org.teamById(prevId) : undefined, moved };
-      })();
+      const { before, moved } = mapSource(deps, ctx.userId, kind, id, team);
       const lines = [`${kind[0]!.toUpperCase()}${kind.slice(1)} \`${escapeMrkdwn(id)}\` now counts for *${escapeMrkdwn(team.name)}*.`];
       if (before && before.id !== team.id) lines.push(`It counted for *${escapeMrkdwn(before.name)}* before.`);
       if (before && before.id === team.id) lines[0] = `${kind[0]!.toUpperCase()}${kind.slice(1)} \`${escapeMrkdwn(id)}\` already counted for *${escapeMrkdwn(team.name)}*.`;

@@ -1,13 +1,12 @@
 // `/aispend admin plan <@user|email>… subscription|api|auto`: says whether people use Claude Code
 // under a subscription plan (not billed per token) or the API. The Claude Code Analytics API tells
 // aispend this by itself for the people it covers; this is for everyone else (Max plans, no admin key).
-import { auditRepo } from '../../db/repos/audit-repo.js';
-import { orgRepo, type Person } from '../../db/repos/org-repo.js';
-import { setClaudePlan, type PlanChoice } from '../billing/claude-plan.js';
+import type { PlanChoice } from '../billing/claude-plan.js';
+import { setPlans } from './source-admin.js';
 import { adminDone, badArgs } from '../../slack/admin/answers.js';
-import { escapeMrkdwn, usd } from '../../slack/format.js';
+import { escapeMrkdwn, personLabel, usd } from '../../slack/format.js';
 import type { AdminHandler } from '../../slack/admin/admin-handler.js';
-import { parseTargets, who } from '../../org/team-command.js';
+import { peopleArgs } from '../../slack/admin/args.js';
 
 const EXAMPLE = '/aispend admin plan @ana bo@example.com subscription';
 const CHOICES: PlanChoice[] = ['subscription', 'api', 'auto'];
@@ -25,33 +24,9 @@ export function planAdminHandler(): AdminHandler {
           EXAMPLE,
         );
       }
-      const targets = parseTargets(args.slice(0, -1), EXAMPLE);
-      const { deps } = ctx;
-      const org = orgRepo(deps.db);
-      const now = deps.clock.now();
-      const outcome = deps.db.transaction(() => {
-        const changed: Array<{ person: Person; relabelledUsd: number }> = [];
-        const unknown: string[] = [];
-        for (const t of targets) {
-          const person = t.kind === 'email' ? org.ensurePersonByEmail(t.email, now) : org.personBySlack(t.id);
-          if (!person) {
-            unknown.push(t.kind === 'slack' ? `<@${t.id}>` : escapeMrkdwn(t.email));
-            continue;
-          }
-          const r = setClaudePlan(deps, person.id, choice);
-          changed.push({ person, relabelledUsd: r.relabelledUsd });
-        }
-        auditRepo(deps.db).record({
-          actor: ctx.userId,
-          action: 'person.plan',
-          teamId: null,
-          subject: 'people',
-          details: { plan: choice, people: changed.map((c) => c.person.id), relabelled_usd: changed.reduce((s, c) => s + c.relabelledUsd, 0) },
-          at: now,
-        });
-        return { changed, unknown };
-      })();
-      const names = outcome.changed.map((c) => who(c.person)).join(', ');
+      const targets = peopleArgs(args.slice(0, -1), EXAMPLE);
+      const outcome = setPlans(ctx.deps, ctx.userId, targets, choice);
+      const names = outcome.changed.map((c) => personLabel(c.person)).join(', ');
       const total = outcome.changed.reduce((s, c) => s + c.relabelledUsd, 0);
       const lines =
         choice === 'auto'
@@ -63,7 +38,8 @@ export function planAdminHandler(): AdminHandler {
               total > 0 ? `${usd(total)} of their telemetry moved to ${choice === 'subscription' ? 'the subscription' : 'the Anthropic API'} figures.` : 'None of their telemetry needed to change.',
             ];
       if (outcome.unknown.length) {
-        lines.push(`Not known here yet: ${outcome.unknown.join(', ')} (run \`/aispend admin link @user <email>\` first).`);
+        const unknown = outcome.unknown.map((t) => (t.kind === 'slack' ? `<@${t.id}>` : escapeMrkdwn(t.email)));
+        lines.push(`Not known here yet: ${unknown.join(', ')} (run \`/aispend admin link @user <email>\` first).`);
       }
       return adminDone(lines);
     },

@@ -3,7 +3,7 @@
 // group, so it reads on a phone.
 import type { ReconcileGroup } from '../../domain/reconciliation.js';
 import { escapeMrkdwn, usd } from '../../slack/format.js';
-import { context, header, section, type Block, type Message } from '../../queries/summary-blocks.js';
+import { context, header, section, type Block, type Message } from '../../slack/blocks.js';
 
 export interface ReconcileDayView {
   utcDay: string;

@@ -3,7 +3,7 @@
 // AISPEND_TIMEZONE), per billing scope. Reads only; changes nothing.
 import { orgRepo } from '../../db/repos/org-repo.js';
 import { DAY_MS, utcDayOf, utcDayStart } from '../../domain/reconciliation.js';
-import { monthPeriods, weekPeriods } from '../../queries/summary.js';
+import { monthPeriods, weekPeriods } from '../../domain/periods.js';
 import { addDays } from '../../domain/time.js';
 import { reconcileReport } from '../billing/reconcile.js';
 import { badArgs } from '../../slack/admin/answers.js';

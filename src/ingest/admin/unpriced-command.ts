@@ -1,7 +1,8 @@
 // `/aispend admin unpriced`: models stored without a price (cost counted as $0, tokens kept).
 import { unpricedModels } from '../../db/repos/usage-repo.js';
 import { escapeMrkdwn } from '../../slack/format.js';
-import { badArgs, unpricedBlocks } from '../../slack/admin/answers.js';
+import { badArgs } from '../../slack/admin/answers.js';
+import { unpricedBlocks } from './admin-blocks.js';
 import type { AdminHandler } from '../../slack/admin/admin-handler.js';
 
 export function unpricedAdminHandler(): AdminHandler {

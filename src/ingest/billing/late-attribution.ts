@@ -34,6 +34,27 @@ export interface MovedSpend {
 
 const ALL_DAYS = ['0000-01-01', '9999-12-31'] as const;
 
+export function noneMoved(): MovedSpend {
+  return { costUsd: 0, since: null, until: null, usageRows: 0, billLines: 0, sessions: 0, stories: 0, commits: 0, pullRequests: 0 };
+}
+
+/** two moves as one (several people added at once) */
+export function addMoved(a: MovedSpend, b: MovedSpend): MovedSpend {
+  const min = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
+  const max = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
+  return {
+    costUsd: a.costUsd + b.costUsd,
+    since: min(a.since, b.since),
+    until: max(a.until, b.until),
+    usageRows: a.usageRows + b.usageRows,
+    billLines: a.billLines + b.billLines,
+    sessions: a.sessions + b.sessions,
+    stories: a.stories + b.stories,
+    commits: a.commits + b.commits,
+    pullRequests: a.pullRequests + b.pullRequests,
+  };
+}
+
 function providerOfBill(source: string): string | undefined {
   if (source === BILL.claudeCodeAnalytics) return 'anthropic';
   return Object.entries(BILL_SOURCES).find(([, list]) => list.some((l) => l.source === source))?.[0];

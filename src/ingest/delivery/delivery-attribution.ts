@@ -1,5 +1,6 @@
 // Pure rules of delivery attribution: when a story counts as delivered, which agent session a
 // commit belongs to, which team owns a piece of work, and how source times are read.
+import type { SessionWindow } from '../../db/repos/delivery-repo.js';
 
 /** a commit made up to this long after a session's last activity still belongs to it */
 export const SESSION_COMMIT_GRACE_MS = 30 * 60_000;
@@ -48,12 +49,7 @@ export function sameRepo(a: string | null | undefined, b: string | null | undefi
   return (!x.includes('/') || !y.includes('/')) && lastX === lastY;
 }
 
-export interface SessionWindow {
-  session_id: string;
-  started_at: number;
-  last_activity_at: number;
-  repo: string | null;
-}
+export type { SessionWindow };
 
 /**
  * The agent session a commit without a trailer belongs to: one of the author's sessions whose

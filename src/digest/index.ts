@@ -1,0 +1,2 @@
+// The digest feature's public module.
+export { digestFeature } from './digest-feature.js';

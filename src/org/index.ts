@@ -1,0 +1,2 @@
+// The org feature's public module.
+export { orgFeature } from './org-feature.js';

@@ -1,0 +1,2 @@
+// The queries feature's public module.
+export { queriesFeature } from './queries-feature.js';
