@@ -1,7 +1,7 @@
-// `/aispend admin budget set <team> <amount|none>`: a team's monthly budget (audited).
+// `/aispend admin budget set <team> <amount|none>`: a team's monthly budget (audited). Translates the
+// words into setMonthlyBudget (budget-settings.ts) and its outcome into an answer.
 import { budgetStatus } from './budget-numbers.js';
-import { checkThresholds } from './thresholds.js';
-import { auditRepo } from '../db/repos/audit-repo.js';
+import { setMonthlyBudget } from './budget-settings.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { UserFacingError } from '../errors.js';
 import { monthLabel } from './budget-blocks.js';
@@ -38,22 +38,8 @@ export function adminBudgetHandler(): AdminHandler {
         }
         amount = parsed;
       }
-      const now = deps.clock.now();
-      const before = team.monthly_budget_usd;
-      deps.db.transaction(() => {
-        org.setBudget(team.id, amount);
-        auditRepo(deps.db).record({
-          actor: ctx.userId,
-          action: 'budget.set',
-          teamId: team.id,
-          subject: 'monthly_budget',
-          details: { fromUsd: before, toUsd: amount },
-          at: now,
-        });
-      })();
-      // a lower budget may already be crossed: alert now rather than at the next job run
-      await checkThresholds(deps, now, [team.id]);
-      const status = budgetStatus(deps, org.teamById(team.id)!, now);
+      const before = await setMonthlyBudget(deps, ctx.userId, team, amount);
+      const status = budgetStatus(deps, org.teamById(team.id)!, deps.clock.now());
       const was = before === null ? 'none' : usd(before);
       const line =
         amount === null

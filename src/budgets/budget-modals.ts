@@ -6,12 +6,12 @@ import { budgetRepo } from '../db/repos/budget-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { MAX_REASON_CHARS } from './budget-policy.js';
 import { decide, decisionRefusal } from './decisions.js';
-import { planRequest, RequestRefusal, submitWithConfirmation, type RequestPlan } from './requests.js';
+import { confirmByDm, planRequest, RequestRefusal, submitWithConfirmation, type RequestPlan } from './requests.js';
 import { clip, usd } from '../slack/format.js';
 import { resolveCaller } from '../slack/caller.js';
 import { parseAmount } from '../slack/parse.js';
 import { CallbackIds } from '../slack/ids.js';
-import { drainOutbox, enqueue } from '../slack/outbox.js';
+import { drainOutbox } from '../slack/outbox.js';
 
 type View = Record<string, unknown>;
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
@@ -251,14 +251,7 @@ async function submitAndConfirm(
       deps.logger.warn('request confirmation: postEphemeral failed; sending a DM', { err: e });
     }
   }
-  deps.db.transaction(() =>
-    enqueue(deps, {
-      key: `approval:${requestId}:confirm`,
-      kind: 'approval',
-      payload: { op: 'dm', user: userId, text: message.text, blocks: message.blocks },
-    }),
-  )();
-  await drainOutbox(deps);
+  await confirmByDm(deps, requestId, userId, message);
 }
 
 function toPlain(issues: Partial<Record<string, string>>): Record<string, string> {

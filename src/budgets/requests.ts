@@ -174,6 +174,18 @@ export async function approvalPermalink(deps: Deps, channelId: string, ts: strin
 }
 
 /** posts the request for approval and builds the requester's private confirmation (with a link) */
+/** the requester's confirmation by DM, when it could not be shown where they asked */
+export async function confirmByDm(deps: Deps, requestId: number, userId: string, message: { text: string; blocks: unknown[] }): Promise<void> {
+  deps.db.transaction(() =>
+    enqueue(deps, {
+      key: `approval:${requestId}:confirm`,
+      kind: 'approval',
+      payload: { op: 'dm', user: userId, text: message.text, blocks: message.blocks },
+    }),
+  )();
+  await drainOutbox(deps);
+}
+
 export async function submitWithConfirmation(deps: Deps, plan: RequestPlan) {
   const submitted = await submitRequest(deps, plan);
   const permalink = await approvalPermalink(deps, submitted.channelId, submitted.messageTs);

@@ -4,10 +4,10 @@
 // expected, and a suggestion when many were).
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
-import { auditRepo } from '../db/repos/audit-repo.js';
 import { loopRepo } from '../db/repos/loop-repo.js';
 import { orgRepo, type Team } from '../db/repos/org-repo.js';
 import { LOOP_RULES, RULE_LABELS, median, suggestThresholds } from './loop-rules.js';
+import { setLoopThresholds } from './loop-settings.js';
 import { UserFacingError } from '../errors.js';
 import { thresholdsFor } from './loop-job.js';
 import { duration, escapeMrkdwn, usd } from '../slack/format.js';
@@ -136,17 +136,7 @@ export function adminLoopHandler(deps: Deps): AdminHandler {
       } else {
         throw new UserFacingError(USAGE);
       }
-      deps.db.transaction(() => {
-        org.setLoopThresholds(team.id, cost, minutes);
-        auditRepo(deps.db).record({
-          actor: ctx.userId,
-          action: 'loop.thresholds',
-          teamId: team.id,
-          subject: 'team',
-          details: { cost_usd: cost, minutes },
-          at: now,
-        });
-      })();
+      setLoopThresholds(deps, ctx.userId, team, cost, minutes);
       const after = describe(deps.config, org.teamById(team.id)!);
       const text = `Loop alert thresholds for *${escapeMrkdwn(team.name)}* are now ${after} (were ${before}).`;
       return { text, blocks: [section(text)] };

@@ -10,7 +10,7 @@ import { escapeMrkdwn } from '../slack/format.js';
 import { modelsBlocks } from './models-blocks.js';
 import { code } from '../slack/blocks.js';
 import { resolveCaller } from '../slack/caller.js';
-import { scopeFor } from './summary-command.js';
+import { scopeFor } from './query-service.js';
 import type { SlackMessage, Subcommand } from '../slack/subcommand.js';
 
 export const MODELS_DAYS = 30;
