@@ -7,7 +7,7 @@ import { sessionRepo } from '../db/repos/session-repo.js';
 import { usageRepo } from '../db/repos/usage-repo.js';
 import { SOURCE } from '../domain/counting.js';
 import { pollProviders, enabledPollers } from './providers/pollers.js';
-import { reconcileEverything } from './billing/reconcile.js';
+import { reconcileAfterUpgrade } from './billing/reconcile.js';
 import { mapAdminHandler } from './admin/map-command.js';
 import { planAdminHandler } from './admin/plan-command.js';
 import { reconcileAdminHandler } from './admin/reconcile-command.js';
@@ -16,8 +16,6 @@ import { otlpRoutes } from './otlp/otlp-routes.js';
 import { usageRoute } from './usage/usage-route.js';
 
 const ROLLUP_TZ = 'rollup_timezone';
-/** set by a migration that changed the counting rule: every billed day is reconciled again at start */
-const RECONCILE_ALL = 'reconcile_all';
 /** idempotency claims of telemetry counters are kept this long: exporters retry within minutes */
 const CLAIM_RETENTION_MS = 7 * 86_400_000;
 
@@ -61,15 +59,8 @@ export const usageFeature: Feature = {
         configured: deps.config.timezone,
       });
     }
-    if (org.setting(RECONCILE_ALL) === '1') {
-      const writer = usageRepo(deps.db).writer();
-      const days = deps.db.transaction(() => {
-        const n = reconcileEverything({ db: deps.db, timezone: deps.config.timezone, writer });
-        org.setSetting(RECONCILE_ALL, '0');
-        return n;
-      })();
-      if (days > 0) deps.logger.info('billing adjustments recomputed per UTC day after an upgrade', { days });
-    }
+    const days = reconcileAfterUpgrade(deps);
+    if (days > 0) deps.logger.info('billing adjustments recomputed per UTC day after an upgrade', { days });
     if (enabledPollers(deps).length > 0) deps.logger.info('provider pollers enabled', { pollers: enabledPollers(deps) });
   },
 };

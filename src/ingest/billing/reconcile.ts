@@ -385,6 +385,21 @@ export function reconcileDays(ctx: ReconcileContext, providerDays: Iterable<[pro
   ctx.writer.flush();
 }
 
+/** set by a migration that changed the counting rule: every billed day is reconciled again at start */
+const RECONCILE_ALL = 'reconcile_all';
+
+/** Reconciles every billed day again when a migration asked for it; returns how many days (0: not asked). */
+export function reconcileAfterUpgrade(deps: { db: Db; config: { timezone: string } }): number {
+  const org = orgRepo(deps.db);
+  if (org.setting(RECONCILE_ALL) !== '1') return 0;
+  const writer = usageRepo(deps.db).writer();
+  return deps.db.transaction(() => {
+    const n = reconcileEverything({ db: deps.db, timezone: deps.config.timezone, writer });
+    org.setSetting(RECONCILE_ALL, '0');
+    return n;
+  })();
+}
+
 /** Every UTC day any bill or analytics report covers (after an upgrade that changed the rule). */
 export function reconcileEverything(ctx: ReconcileContext): number {
   const days = new Map<string, [string, string]>();
