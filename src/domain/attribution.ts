@@ -10,7 +10,7 @@
 // Rows keep the team they had when they were ingested: when a person later changes team, past
 // spend stays where it was, so last month's digest and budget figures do not change after the fact.
 // Spend that had no team at all is the exception: when a mapping or a membership later names a team
-// for it, it moves to that team (src/providers/late-attribution.ts).
+// for it, it moves to that team (src/ingest/billing/late-attribution.ts).
 
 export interface AttributionSignals {
   email?: string;

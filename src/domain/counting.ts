@@ -1,5 +1,5 @@
 // The counting rule: every dollar is counted once, whichever sources report it (docs/counting.md).
-// Pure functions; the usage repository and the reconciler (src/providers/reconcile.ts) apply them.
+// Pure functions; the usage repository and the reconciler (src/ingest/billing/reconcile.ts) apply them.
 //
 // a. Telemetry, per agent session: Claude Code api_request events and the cost/token metrics
 //    describe the same calls. Events win: once a session has an api_request event, its

@@ -1,7 +1,7 @@
 // The one table of AI-assistance rules for commits and pull requests. Each rule has a stable id
 // (stored in commits.ai_markers / pull_requests.ai_markers), the tool it recognises and a confidence.
 // To add a rule: append an entry to AI_MARKER_RULES with a new id and a test in
-// test/domain/ai-markers.test.ts. Rules only read WorkEvidence; facts that need the database
+// test/ingest/delivery/ai-markers.test.ts. Rules only read WorkEvidence; facts that need the database
 // (session links, telemetry nearby, AI commits on a PR's branch) are looked up by the caller.
 // Sources: ../shared/reference/delivery-sources.md §4.7 (trailers and agent authors).
 
@@ -32,7 +32,7 @@ export interface AiMarkerRule {
   id: string;
   tool: AiTool;
   confidence: MarkerConfidence;
-  /** what it recognises (docs/readme/delivery.md lists these) */
+  /** what it recognises (the README lists these) */
   description: string;
   matches(e: WorkEvidence): boolean;
 }
