@@ -11,6 +11,7 @@ import { bool, hashKey, nanos, nanosToMs, num, str, toAttrs, type Attrs } from '
 import { CLAUDE_CODE_PROVIDER, EVENTS, errorSignature, identity, type EventKind } from './claude-code.js';
 import type { ExportLogs, LogRecord } from './otlp-schema.js';
 import { Rejections } from './rejections.js';
+import { checkSessionTeam, type TeamScope } from './otlp-scope.js';
 
 function eventName(lr: LogRecord, a: Attrs): string | undefined {
   const candidates = [lr.eventName ?? undefined, str(lr.body ?? undefined), str(a['event.name'])];
@@ -39,12 +40,20 @@ function tokenAttr(v: Attrs[string]): number | undefined {
   return Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined;
 }
 
-export function ingestLogs(batch: UsageBatch, body: ExportLogs): Rejections {
+/** `scope`: the team of a team-scoped token (checked beforehand: no attribute names another team) */
+export function ingestLogs(batch: UsageBatch, body: ExportLogs, scope?: TeamScope): Rejections {
   const rejected = new Rejections();
-  for (const rl of body.resourceLogs ?? []) {
+  const at = { i: 0, j: 0, k: 0 };
+  const where = () => `resourceLogs.${at.i}.scopeLogs.${at.j}.logRecords.${at.k}.attributes`;
+  const resourceLogs = body.resourceLogs ?? [];
+  for (at.i = 0; at.i < resourceLogs.length; at.i++) {
+    const rl = resourceLogs[at.i]!;
     const resource = toAttrs(rl.resource?.attributes);
-    for (const sl of rl.scopeLogs ?? []) {
-      for (const lr of sl.logRecords ?? []) {
+    const scopeLogs = rl.scopeLogs ?? [];
+    for (at.j = 0; at.j < scopeLogs.length; at.j++) {
+      const records = scopeLogs[at.j]!.logRecords ?? [];
+      for (at.k = 0; at.k < records.length; at.k++) {
+        const lr = records[at.k]!;
         const attrs = toAttrs(lr.attributes, Object.assign(Object.create(null) as Attrs, resource));
         const name = eventName(lr, attrs);
         if (!name) continue; // not a Claude Code event we read
@@ -53,7 +62,7 @@ export function ingestLogs(batch: UsageBatch, body: ExportLogs): Rejections {
           rejected.add(1, `${name} has no timestamp`);
           continue;
         }
-        ingestEvent(batch, name, EVENTS[name]!, attrs, time, rejected);
+        ingestEvent(batch, name, EVENTS[name]!, attrs, time, rejected, scope, where);
       }
     }
   }
@@ -67,6 +76,8 @@ function ingestEvent(
   a: Attrs,
   time: { ms: number; raw: string },
   rejected: Rejections,
+  scope: TeamScope | undefined,
+  where: () => string,
 ): void {
   const who = identity(a);
   const key = hashKey(
@@ -95,9 +106,10 @@ function ingestEvent(
     reportedCost = cost ?? (micros !== undefined && Number.isFinite(micros) && micros >= 0 ? micros / 1e6 : undefined);
   }
 
-  const attribution = batch.attribute({ email: who.email, accountUuid: who.accountUuid, team: who.team });
+  const attribution = batch.attribute({ email: who.email, accountUuid: who.accountUuid, team: who.team, scopeTeamId: scope?.id });
   if (who.sessionId) {
-    batch.session({ sessionId: who.sessionId, source: who.service, at: time.ms, attribution, email: who.email, accountUuid: who.accountUuid });
+    const st = batch.session({ sessionId: who.sessionId, source: who.service, at: time.ms, attribution, email: who.email, accountUuid: who.accountUuid });
+    checkSessionTeam(scope, st.teamId, where);
   }
 
   switch (kind) {

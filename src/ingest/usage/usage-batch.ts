@@ -70,7 +70,7 @@ export class UsageBatch {
   readonly now: number;
   private readonly dir: AttributionDirectory;
   private readonly attributions = new Map<string, Attribution>();
-  private readonly sessions = new Map<string, { hasEvents: boolean }>();
+  private readonly sessions = new Map<string, { hasEvents: boolean; teamId: number | null }>();
   private readonly counters = new Map<string, SessionCounters>();
   private readonly days = new Map<number, string>();
   private readonly coveredMinutes = new Set<string>();
@@ -102,7 +102,7 @@ export class UsageBatch {
   }
 
   attribute(s: AttributionSignals): Attribution {
-    const key = `${s.email ?? ''}\u0000${s.accountUuid ?? ''}\u0000${s.team ?? ''}\u0000${s.apiKeyId ?? ''}\u0000${s.workspaceId ?? ''}\u0000${s.project ?? ''}`;
+    const key = `${s.email ?? ''}\u0000${s.accountUuid ?? ''}\u0000${s.team ?? ''}\u0000${s.apiKeyId ?? ''}\u0000${s.workspaceId ?? ''}\u0000${s.project ?? ''}\u0000${s.scopeTeamId ?? ''}`;
     let a = this.attributions.get(key);
     if (!a) {
       a = attribute(s, this.dir);
@@ -111,8 +111,8 @@ export class UsageBatch {
     return a;
   }
 
-  /** Creates or fills in the session (once per batch) and widens its activity window. */
-  session(s: SessionSighting): { hasEvents: boolean } {
+  /** Creates or fills in the session (once per batch) and widens its activity window; its team as stored. */
+  session(s: SessionSighting): { hasEvents: boolean; teamId: number | null } {
     let st = this.sessions.get(s.sessionId);
     if (!st) {
       st = this.sessionRepo.ensure({
