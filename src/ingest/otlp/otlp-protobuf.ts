@@ -249,7 +249,7 @@ function countLogs(req: Msg): number {
   return n;
 }
 
-const DATA_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
+type DataKind = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
 
 export function decodeMetricsRequest(bytes: Uint8Array): ExportMetrics {
   const t = types();
@@ -270,7 +270,7 @@ export function decodeMetricsRequest(bytes: Uint8Array): ExportMetrics {
             const mPath = `${sPath}.metrics.${k}`;
             checkUnknowns(t.metric, m, mPath);
             const out: Metric = { name: m.name as string, unit: m.unit as string };
-            const kind = m.data as (typeof DATA_KINDS)[number] | undefined;
+            const kind = m.data as DataKind | undefined;
             if (kind === 'sum') {
               const sum = m.sum as Msg;
               checkUnknowns(t.sum, sum, `${mPath}.sum`);
