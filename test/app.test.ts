@@ -149,6 +149,29 @@ describe('shutdown', () => {
     expect(r.stderr).toContain('"msg":"stopped"');
   });
 
+  it('npm start with OTLP_GRPC_PORT: the gRPC receiver listens, and SIGTERM stops it with the rest (exit 0)', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    let grpcPort = 0;
+    let signalled = false;
+    const r = await runMain(
+      { SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_PATH: tmp.path, OTLP_GRPC_PORT: '0' },
+      (text, child) => {
+        const m = /"msg":"OTLP\/gRPC listening".*"port":(\d+)/.exec(text);
+        if (m) grpcPort = Number(m[1]);
+        if (!signalled && text.includes('aispend is running')) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
+      },
+    );
+    expect(grpcPort).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('"msg":"stopped"');
+  });
+
   it('finishes a request in flight, refuses new ones, then stops', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
