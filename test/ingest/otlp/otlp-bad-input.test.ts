@@ -9,35 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH } from '../../../src/ingest/otlp/otlp-grpc.js';
 import { decodeResponse, encodeLogsRequest, encodeMetricsRequest } from '../../../src/ingest/otlp/otlp-protobuf.js';
 import { startTestApp, TEST_INGEST_TOKEN, type TestApp } from '../../helpers/test-app.js';
+import { exportClient, type ExportClient } from '../../helpers/grpc-client.js';
 import { logsExport, metricsExport } from './otlp-builders.js';
 
 let t: TestApp;
-let logs: grpc.Client & { Export: Function };
-let metrics: grpc.Client & { Export: Function };
+let logs: ExportClient;
+let metrics: ExportClient;
 
-const raw = { requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b };
-function client(path: string, port: number, gzip: boolean) {
-  const Ctor = grpc.makeGenericClientConstructor({ Export: { path, requestStream: false, responseStream: false, ...raw } }, 'Export');
-  return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), gzip ? { 'grpc.default_compression_algorithm': 2 } : {}) as grpc.Client & {
-    Export: Function;
-  };
-}
 
-function call(c: grpc.Client & { Export: Function }, body: Uint8Array, token = TEST_INGEST_TOKEN): Promise<{ code: number; details?: string; body?: Buffer }> {
-  const md = new grpc.Metadata();
-  md.set('authorization', `Bearer ${token}`);
-  return new Promise((resolve) =>
-    c.Export(Buffer.from(body), md, (err: grpc.ServiceError | null, res: Buffer) => resolve(err ? { code: err.code, details: err.details } : { code: 0, body: res })),
-  );
-}
 
 const LIMIT = 1024 * 1024;
 
 beforeAll(async () => {
   t = await startTestApp({ env: { OTLP_GRPC_PORT: '0', INGEST_BODY_LIMIT_BYTES: String(LIMIT) } });
   const port = t.app.ports['otlp-grpc']!;
-  logs = client(LOGS_EXPORT_PATH, port, false);
-  metrics = client(METRICS_EXPORT_PATH, port, true);
+  logs = exportClient(LOGS_EXPORT_PATH, port);
+  metrics = exportClient(METRICS_EXPORT_PATH, port, { gzip: true });
 });
 afterAll(async () => {
   logs.close();
@@ -75,7 +62,7 @@ async function refusedEverywhere(path: '/v1/logs' | '/v1/metrics', body: Uint8Ar
   const status = decodeResponse('status', new Uint8Array(await res.arrayBuffer()));
   expect(status.code).toBe(3);
   expect(String(status.message)).toMatch(why);
-  const g = await call(path === '/v1/logs' ? logs : metrics, body);
+  const g = await (path === '/v1/logs' ? logs : metrics).call(body);
   expect(g.code).toBe(grpc.status.INVALID_ARGUMENT);
   expect(g.details).toMatch(why);
   expect(written()).toBe(before);
@@ -84,7 +71,7 @@ async function refusedEverywhere(path: '/v1/logs' | '/v1/metrics', body: Uint8Ar
 describe('OTLP protobuf bad input', () => {
   it('the valid messages these are made from are taken (so the refusals below are about the damage)', async () => {
     expect((await post('/v1/logs', validLogs)).status).toBe(200);
-    expect((await call(metrics, validMetrics)).code).toBe(0);
+    expect((await metrics.call(validMetrics)).code).toBe(0);
     expect(written()).toBeGreaterThan(0);
   });
 
@@ -145,7 +132,7 @@ describe('OTLP protobuf bad input', () => {
     expect(res.status).toBe(413);
     expect(decodeResponse('status', new Uint8Array(await res.arrayBuffer())).code).toBe(8);
     // the gRPC client compresses it itself (gzip channel): the server refuses it once inflated past the limit
-    const g = await call(metrics, zeros);
+    const g = await metrics.call(zeros);
     expect(g.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(written()).toBe(before);
   });
@@ -184,7 +171,7 @@ describe('OTLP protobuf bad input', () => {
       expect(String(decodeResponse('status', new Uint8Array(await res.arrayBuffer())).message)).toContain('1000000 data points in one request; at most 100000');
       const grown = (process.memoryUsage().rss - rss0) / 1024 / 1024;
       expect(grown).toBeLessThan(500);
-      const g = await call(client(METRICS_EXPORT_PATH, big.app.ports['otlp-grpc']!, false), body);
+      const g = await exportClient(METRICS_EXPORT_PATH, big.app.ports['otlp-grpc']!).call(body);
       expect(g.code).toBe(grpc.status.INVALID_ARGUMENT);
       // JSON: the same million points as {} are refused the same way
       const json = `{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"claude_code.cost.usage","sum":{"aggregationTemporality":1,"dataPoints":[${'{},'.repeat(n - 1)}{}]}}]}]}]}`;
@@ -216,7 +203,7 @@ describe('OTLP protobuf bad input', () => {
           const res = await post(path, body);
           expect([200, 400]).toContain(res.status);
           if (res.status === 400) expect(written()).toBe(before);
-          const g = await call(path === '/v1/logs' ? logs : metrics, body);
+          const g = await (path === '/v1/logs' ? logs : metrics).call(body);
           expect([grpc.status.OK, grpc.status.INVALID_ARGUMENT]).toContain(g.code);
         },
       ),
@@ -230,9 +217,7 @@ describe('OTLP protobuf bad input', () => {
     const res = await post('/v1/logs', validLogs, { authorization: 'Bearer nope-0123456789abcdef' });
     expect(res.status).toBe(401);
     expect(decodeResponse('status', new Uint8Array(await res.arrayBuffer()))).toEqual({ code: 16, message: 'unauthorized' });
-    expect((await call(logs, validLogs, 'nope-0123456789abcdef')).code).toBe(grpc.status.UNAUTHENTICATED);
-    const md = new grpc.Metadata();
-    const none = await new Promise<number>((resolve) => logs.Export(Buffer.from(validLogs), md, (err: grpc.ServiceError | null) => resolve(err?.code ?? 0)));
-    expect(none).toBe(grpc.status.UNAUTHENTICATED);
+    expect((await logs.call(validLogs, 'nope-0123456789abcdef')).code).toBe(grpc.status.UNAUTHENTICATED);
+    expect((await logs.call(validLogs, null)).code).toBe(grpc.status.UNAUTHENTICATED);
   });
 });

@@ -9,23 +9,11 @@ import { orgRepo } from '../../../src/db/repos/org-repo.js';
 import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH } from '../../../src/ingest/otlp/otlp-grpc.js';
 import { decodeResponse, encodeLogsRequest, encodeMetricsRequest } from '../../../src/ingest/otlp/otlp-protobuf.js';
 import { startTestApp, TEST_INGEST_TOKEN, type TestApp } from '../../helpers/test-app.js';
+import { exportClient } from '../../helpers/grpc-client.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
 import { logsExport } from './otlp-builders.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/otlp/${name}`, import.meta.url), 'utf8')) as unknown;
-const raw = { requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b };
-type ExportClient = grpc.Client & { Export: Function };
-function client(path: string, port: number): ExportClient {
-  const Ctor = grpc.makeGenericClientConstructor({ Export: { path, requestStream: false, responseStream: false, ...raw } }, 'Export');
-  return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 }) as ExportClient;
-}
-function call(c: ExportClient, body: Uint8Array, token = TEST_INGEST_TOKEN): Promise<{ code: number; details?: string; body?: Buffer }> {
-  const md = new grpc.Metadata();
-  md.set('authorization', `Bearer ${token}`);
-  return new Promise((resolve) =>
-    c.Export(Buffer.from(body), md, (err: grpc.ServiceError | null, res: Buffer) => resolve(err ? { code: err.code, details: err.details } : { code: 0, body: res })),
-  );
-}
 
 /** what a JSON app and a protobuf app wrote, side by side */
 const snapshot = (t: TestApp) => ({
@@ -93,7 +81,7 @@ describe('OTLP/HTTP protobuf', () => {
     expect(res.status).toBe(200);
     const expected = { partialSuccess: { rejectedLogRecords: 1, errorMessage: '1 skipped: claude_code.api_request has a token count that is not a number (1)' } };
     expect(decodeResponse('logs', new Uint8Array(await res.arrayBuffer()))).toEqual(expected);
-    const g = await call(client(LOGS_EXPORT_PATH, proto.app.ports['otlp-grpc']!), body);
+    const g = await exportClient(LOGS_EXPORT_PATH, proto.app.ports['otlp-grpc']!, { gzip: true }).call(body);
     expect(g.code).toBe(0);
     expect(decodeResponse('logs', g.body!)).toEqual(expected);
     // Haiku 4.5 at $1 per Mtok in, $5 out: 1,000 in and 1 out is $0.001005, counted once for both sends
@@ -104,7 +92,7 @@ describe('OTLP/HTTP protobuf', () => {
     orgRepo(proto.db).createTeam('Data', null, 0);
     const token = runTokensCommand(proto.db, ['create', 'data-only', '--team', 'Data'], 1).lines.map((l) => l.trim()).find((l) => l.startsWith('asp_'))!;
     const body = encodeMetricsRequest(fixture('metrics-export.json'));
-    const g = await call(client(METRICS_EXPORT_PATH, proto.app.ports['otlp-grpc']!), body, token);
+    const g = await exportClient(METRICS_EXPORT_PATH, proto.app.ports['otlp-grpc']!).call(body, token);
     expect(g.code).toBe(grpc.status.PERMISSION_DENIED);
     expect(g.details).toContain('resourceMetrics.0.resource.attributes.team.id: names team "Platform"');
   });
@@ -120,25 +108,25 @@ describe('OTLP/gRPC server lifecycle', () => {
   it('finishes a call in flight when the app stops, then refuses new ones', async () => {
     const tmp = tempDbPath();
     const t = await startTestApp({ env: { OTLP_GRPC_PORT: '0' }, dbPath: tmp.path });
-    const c = client(LOGS_EXPORT_PATH, t.app.ports['otlp-grpc']!);
+    const c = exportClient(LOGS_EXPORT_PATH, t.app.ports['otlp-grpc']!);
     const body = encodeLogsRequest(
       logsExport({ 'service.name': 'claude-code' }, [
         { name: 'api_request', at: '2026-11-20T09:00:00Z', attrs: { 'session.id': 'stop-1', model: 'claude-haiku-4-5', input_tokens: 1, output_tokens: 1, cost_usd: 0.5 } },
       ]),
     );
-    expect((await call(c, body)).code).toBe(0); // connected
+    expect((await c.call(body)).code).toBe(0); // connected
     // a large export (20,000 events) is still being written when the stop begins
     const events = Array.from({ length: 20_000 }, (_, i) => ({
       name: 'api_request',
       at: new Date(Date.parse('2026-11-20T09:00:00Z') + i * 10).toISOString(),
       attrs: { 'session.id': 'stop-2', 'event.sequence': i, model: 'claude-haiku-4-5', input_tokens: 1, output_tokens: 1, cost_usd: 0.5 },
     }));
-    const inflight = call(c, encodeLogsRequest(logsExport({ 'service.name': 'claude-code' }, events)));
+    const inflight = c.call(encodeLogsRequest(logsExport({ 'service.name': 'claude-code' }, events)));
     await new Promise((r) => setTimeout(r, 150));
     const stopping = t.stopApp();
     const [r] = await Promise.all([inflight, stopping]);
     expect(r.code).toBe(0);
-    const after = await call(c, body);
+    const after = await c.call(body);
     expect(after.code).toBe(grpc.status.UNAVAILABLE);
     c.close();
     const { openDatabase } = await import('../../../src/db/open.js');
