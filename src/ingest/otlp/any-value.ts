@@ -1,7 +1,37 @@
 // Reading OTLP attribute values and timestamps leniently: Claude Code sends the same numeric
 // attribute as intValue (number or string), doubleValue or stringValue depending on its version.
+// Values come from OTLP/JSON (only the member sent is present) or straight from protobufjs (the
+// oneof's name in `value`, the other members' defaults on the prototype; 64-bit integers as Long).
 import * as crypto from 'node:crypto';
 import type { AnyValue, KeyValue } from './otlp-schema.js';
+
+/** protobufjs's 64-bit integers (the `long` package) */
+interface LongLike {
+  low: number;
+  high: number;
+  unsigned?: boolean;
+  toString(): string;
+  toNumber(): number;
+}
+const isLong = (v: unknown): v is LongLike => typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
+
+/** the member of an AnyValue that is set: protobufjs names it in `value`; in JSON only it is present */
+function member(v: AnyValue): { stringValue?: string; intValue?: unknown; doubleValue?: unknown; boolValue?: boolean } {
+  const which = (v as { value?: unknown }).value;
+  if (typeof which !== 'string') return v as never;
+  switch (which) {
+    case 'stringValue':
+      return { stringValue: v.stringValue };
+    case 'intValue':
+      return { intValue: v.intValue };
+    case 'doubleValue':
+      return { doubleValue: v.doubleValue };
+    case 'boolValue':
+      return { boolValue: v.boolValue };
+    default:
+      return {};
+  }
+}
 
 export type Attrs = Record<string, AnyValue | undefined>;
 
@@ -11,8 +41,9 @@ export function toAttrs(list: readonly KeyValue[] | null | undefined, into: Attr
 }
 
 /** text of a scalar value (numbers and booleans as written), undefined when absent or empty */
-export function str(v: AnyValue | undefined): string | undefined {
-  if (!v) return undefined;
+export function str(value: AnyValue | undefined): string | undefined {
+  if (!value) return undefined;
+  const v = member(value);
   let s: string | undefined;
   if (v.stringValue !== undefined) s = v.stringValue;
   else if (v.intValue !== undefined) s = String(v.intValue);
@@ -23,11 +54,14 @@ export function str(v: AnyValue | undefined): string | undefined {
 }
 
 /** a number from intValue, doubleValue or a numeric stringValue; undefined when absent, NaN when not a number */
-export function num(v: AnyValue | undefined): number | undefined {
-  if (!v) return undefined;
-  const raw = v.intValue ?? v.doubleValue ?? v.stringValue;
+export function num(value: AnyValue | undefined): number | undefined {
+  if (!value) return undefined;
+  const v = member(value);
+  const raw = (v.intValue ?? v.doubleValue ?? v.stringValue) as unknown;
   if (raw === undefined) return v.boolValue !== undefined ? NaN : undefined;
   if (typeof raw === 'number') return raw;
+  if (isLong(raw)) return raw.toNumber();
+  if (typeof raw !== 'string') return NaN;
   const t = raw.trim();
   if (t === '') return NaN;
   const n = Number(t);
@@ -35,20 +69,28 @@ export function num(v: AnyValue | undefined): number | undefined {
 }
 
 /** true/false from boolValue or the strings "true"/"false" */
-export function bool(v: AnyValue | undefined): boolean | undefined {
-  if (!v) return undefined;
+export function bool(value: AnyValue | undefined): boolean | undefined {
+  if (!value) return undefined;
+  const v = member(value);
   if (v.boolValue !== undefined) return v.boolValue;
-  const s = str(v)?.toLowerCase();
+  const s = str(value)?.toLowerCase();
   if (s === 'true' || s === '1') return true;
   if (s === 'false' || s === '0') return false;
   return undefined;
 }
 
-/** nanoseconds (string or number) → bigint; undefined when absent or zero */
-export function nanos(v: string | number | null | undefined): bigint | undefined {
+/** nanoseconds (string, number or protobufjs Long) → bigint; undefined when absent or zero */
+export function nanos(v: unknown): bigint | undefined {
   if (v === null || v === undefined) return undefined;
   try {
-    const b = typeof v === 'number' ? BigInt(Math.trunc(v)) : BigInt(v);
+    let b: bigint;
+    if (typeof v === 'number') b = BigInt(Math.trunc(v));
+    else if (typeof v === 'string') b = BigInt(v);
+    else if (isLong(v)) {
+      if (v.low === 0 && v.high === 0) return undefined;
+      b = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+      if (!v.unsigned && v.high < 0) b -= 1n << 64n;
+    } else return undefined;
     return b > 0n ? b : undefined;
   } catch {
     return undefined;

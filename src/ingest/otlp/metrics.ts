@@ -22,9 +22,12 @@ function temporalityOf(v: number | string | null | undefined): number {
 }
 
 function pointValue(p: NumberPoint): number {
-  const raw = p.asDouble ?? p.asInt;
+  // protobufjs names the oneof member set in `value` (the other one reads as its default)
+  const which = (p as { value?: unknown }).value;
+  const raw: unknown = which === 'asDouble' ? p.asDouble : which === 'asInt' ? p.asInt : typeof which === 'string' ? undefined : (p.asDouble ?? p.asInt);
   if (raw === null || raw === undefined) return NaN;
-  return typeof raw === 'number' ? raw : Number(raw);
+  if (typeof raw === 'number') return raw;
+  return Number(String(raw));
 }
 
 function pointCount(m: Metric): number {

@@ -10,13 +10,13 @@
 //   numbers the definitions do not know are ignored, as OTLP receivers must (forward compatibility);
 // - truncated messages, lengths past the end, varints over 10 bytes, bad UTF-8 and nesting deeper
 //   than protobufjs's recursion limit fail inside protobufjs and are answered 400 with its reason;
-// - the decoded tree is turned into the plain OTLP/JSON shape of otlp-schema.ts (64-bit integers as
-//   decimal strings, oneofs as the one member set), so metrics.ts and logs.ts read one shape.
+// - the decoded messages are read as they are (no copy): their names are OTLP/JSON's, and
+//   any-value.ts reads protobufjs's Long integers and oneofs as well as JSON's strings and members.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { ValidationError } from '../../errors.js';
-import type { AnyValue, ExportLogs, ExportMetrics, KeyValue, LogRecord, Metric, NumberPoint } from './otlp-schema.js';
+import type { ExportLogs, ExportMetrics } from './otlp-schema.js';
 
 const PKG = 'opentelemetry.proto';
 const PROTOS = ['opentelemetry/proto/collector/metrics/v1/metrics_service.proto', 'opentelemetry/proto/collector/logs/v1/logs_service.proto'];
@@ -89,16 +89,29 @@ export function loadOtlpProtobuf(): void {
   types();
 }
 
+/**
+ * Decodes with protobufjs. Fields it could not take (unknown numbers, or known ones with the wrong
+ * wire type) pass through the reader's skipType and are kept aside on their message; only then is the
+ * tree walked to tell the two apart, so a well-formed export costs the decode alone.
+ */
 function decode(type: protobuf.Type, bytes: Uint8Array, what: string): Msg {
   const reader = protobuf.Reader.create(bytes);
-  // keep fields aside that did not decode, so that a wrong wire type is seen (checkUnknowns)
   reader.discardUnknown = false;
+  let skipped = false;
+  const skip = reader.skipType.bind(reader);
+  reader.skipType = ((...args: Parameters<typeof skip>) => {
+    skipped = true;
+    return skip(...args);
+  }) as typeof reader.skipType;
+  let msg: Msg;
   try {
-    return type.decode(reader) as Msg;
+    msg = type.decode(reader) as Msg;
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new ValidationError([{ path: '(body)', message: `not a valid protobuf ${what}: ${reason}` }]);
   }
+  if (skipped) checkTree(type, msg, '');
+  return msg;
 }
 
 const own = (m: object, k: string) => Object.prototype.hasOwnProperty.call(m, k);
@@ -118,80 +131,17 @@ function checkUnknowns(type: protobuf.Type, m: Msg, path: string): void {
   }
 }
 
-/** checks a subtree aispend does not read (histograms, exemplars, nested values) for wrong wire types */
+/** walks a decoded tree for fields kept aside because their wire type was wrong */
 function checkTree(type: protobuf.Type, m: Msg, path: string): void {
   checkUnknowns(type, m, path);
   for (const field of type.fieldsArray) {
     if (!(field.resolvedType instanceof protobuf.Type) || !own(m, field.name)) continue;
     const v = m[field.name];
     const sub = field.resolvedType;
-    if (Array.isArray(v)) v.forEach((x, i) => checkTree(sub, x as Msg, `${path}.${field.name}.${i}`));
-    else if (v) checkTree(sub, v as Msg, `${path}.${field.name}`);
+    const at = path ? `${path}.${field.name}` : field.name;
+    if (Array.isArray(v)) v.forEach((x, i) => checkTree(sub, x as Msg, `${at}.${i}`));
+    else if (v) checkTree(sub, v as Msg, at);
   }
-}
-
-/** 64-bit integers: protobufjs gives Long objects (or numbers); OTLP/JSON carries decimal strings */
-function int64(v: unknown): string {
-  return typeof v === 'object' && v !== null ? String(v) : String(v ?? 0);
-}
-
-function anyValue(t: Types, m: Msg, path: string): AnyValue {
-  checkUnknowns(t.anyValue, m, path);
-  const which = m.value as string | undefined;
-  switch (which) {
-    case 'stringValue':
-      return { stringValue: m.stringValue as string };
-    case 'boolValue':
-      return { boolValue: m.boolValue as boolean };
-    case 'intValue':
-      return { intValue: int64(m.intValue) };
-    case 'doubleValue':
-      return { doubleValue: m.doubleValue as number };
-    case 'bytesValue':
-      return { bytesValue: Buffer.from(m.bytesValue as Uint8Array).toString('base64') };
-    case 'arrayValue':
-    case 'kvlistValue': {
-      // nested values are never read: checked, and kept as they are
-      const field = t.anyValue.fields[which]!;
-      checkTree(field.resolvedType as protobuf.Type, m[which] as Msg, `${path}.${which}`);
-      return { [which]: m[which] };
-    }
-    default:
-      return {};
-  }
-}
-
-function attributes(t: Types, list: unknown, path: string): KeyValue[] {
-  const kvs = list as Msg[] | undefined;
-  if (!kvs || kvs.length === 0) return [];
-  const out: KeyValue[] = new Array(kvs.length);
-  for (let i = 0; i < kvs.length; i++) {
-    const kv = kvs[i]!;
-    checkUnknowns(t.keyValue, kv, `${path}.${i}`);
-    const value = kv.value as Msg | null | undefined;
-    out[i] = { key: kv.key as string, value: value ? anyValue(t, value, `${path}.${i}.value`) : null };
-  }
-  return out;
-}
-
-/** the parts of a ResourceX / ScopeX message both signals share */
-function resourceAndScope(t: Types, m: Msg, path: string, scopeType: protobuf.Type) {
-  const resource = m.resource as Msg | null;
-  let res: { attributes: KeyValue[] } | null = null;
-  if (resource) {
-    checkUnknowns(t.resource, resource, `${path}.resource`);
-    res = { attributes: attributes(t, resource.attributes, `${path}.resource.attributes`) };
-  }
-  return {
-    resource: res,
-    scope: (s: Msg, sPath: string) => {
-      checkUnknowns(scopeType, s, sPath);
-      const sc = s.scope as Msg | null;
-      if (!sc) return null;
-      checkTree(t.scope, sc, `${sPath}.scope`);
-      return { name: sc.name as string, version: sc.version as string };
-    },
-  };
 }
 
 /** at most this many data points or log records in one request (a Collector sends a few thousand) */
@@ -206,123 +156,18 @@ export function tooManyItems(n: number, what: 'data points' | 'log records'): Va
   ]);
 }
 
+/**
+ * An ExportLogsServiceRequest, as protobufjs decoded it. Its shape is the OTLP/JSON one that logs.ts
+ * reads (the same lowerCamelCase names), except that 64-bit integers are Long objects and an AnyValue
+ * names its member in `value`: any-value.ts reads both.
+ */
 export function decodeLogsRequest(bytes: Uint8Array): ExportLogs {
-  const t = types();
-  const req = decode(t.logsRequest, bytes, 'ExportLogsServiceRequest');
-  checkUnknowns(t.logsRequest, req, '');
-  let items = 0;
-  const resourceLogs = ((req.resourceLogs as Msg[]) ?? []).map((rl, i) => {
-    const path = `resourceLogs.${i}`;
-    checkUnknowns(t.resourceLogs, rl, path);
-    const rs = resourceAndScope(t, rl, path, t.scopeLogs);
-    return {
-      resource: rs.resource,
-      scopeLogs: ((rl.scopeLogs as Msg[]) ?? []).map((sl, j) => {
-        const sPath = `${path}.scopeLogs.${j}`;
-        const records = (sl.logRecords as Msg[]) ?? [];
-        items += records.length;
-        if (items > MAX_ITEMS_PER_REQUEST) throw tooManyItems(countLogs(req), 'log records');
-        return {
-          scope: rs.scope(sl, sPath),
-          logRecords: records.map((lr, k): LogRecord => {
-            const rPath = `${sPath}.logRecords.${k}`;
-            checkUnknowns(t.logRecord, lr, rPath);
-            const body = lr.body as Msg | null;
-            return {
-              timeUnixNano: int64(lr.timeUnixNano),
-              observedTimeUnixNano: int64(lr.observedTimeUnixNano),
-              eventName: (lr.eventName as string) || null,
-              body: body ? anyValue(t, body, `${rPath}.body`) : null,
-              attributes: attributes(t, lr.attributes, `${rPath}.attributes`),
-            };
-          }),
-        };
-      }),
-    };
-  });
-  return { resourceLogs };
+  return decode(types().logsRequest, bytes, 'ExportLogsServiceRequest') as unknown as ExportLogs;
 }
 
-function countLogs(req: Msg): number {
-  let n = 0;
-  for (const rl of (req.resourceLogs as Msg[]) ?? []) for (const sl of (rl.scopeLogs as Msg[]) ?? []) n += ((sl.logRecords as Msg[]) ?? []).length;
-  return n;
-}
-
-type DataKind = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
-
+/** An ExportMetricsServiceRequest as protobufjs decoded it (see decodeLogsRequest; points name their value in `value`). */
 export function decodeMetricsRequest(bytes: Uint8Array): ExportMetrics {
-  const t = types();
-  const req = decode(t.metricsRequest, bytes, 'ExportMetricsServiceRequest');
-  checkUnknowns(t.metricsRequest, req, '');
-  let items = 0;
-  const resourceMetrics = ((req.resourceMetrics as Msg[]) ?? []).map((rm, i) => {
-    const path = `resourceMetrics.${i}`;
-    checkUnknowns(t.resourceMetrics, rm, path);
-    const rs = resourceAndScope(t, rm, path, t.scopeMetrics);
-    return {
-      resource: rs.resource,
-      scopeMetrics: ((rm.scopeMetrics as Msg[]) ?? []).map((sm, j) => {
-        const sPath = `${path}.scopeMetrics.${j}`;
-        return {
-          scope: rs.scope(sm, sPath),
-          metrics: ((sm.metrics as Msg[]) ?? []).map((m, k): Metric => {
-            const mPath = `${sPath}.metrics.${k}`;
-            checkUnknowns(t.metric, m, mPath);
-            const out: Metric = { name: m.name as string, unit: m.unit as string };
-            const kind = m.data as DataKind | undefined;
-            if (kind === 'sum') {
-              const sum = m.sum as Msg;
-              checkUnknowns(t.sum, sum, `${mPath}.sum`);
-              const points = (sum.dataPoints as Msg[]) ?? [];
-              items += points.length;
-              if (items > MAX_ITEMS_PER_REQUEST) throw tooManyItems(countPoints(req), 'data points');
-              out.sum = {
-                aggregationTemporality: sum.aggregationTemporality as number,
-                isMonotonic: sum.isMonotonic as boolean,
-                dataPoints: points.map((p, n): NumberPoint => {
-                  const pPath = `${mPath}.sum.dataPoints.${n}`;
-                  checkUnknowns(t.point, p, pPath);
-                  ((p.exemplars as Msg[]) ?? []).forEach((ex, e) => checkTree(t.exemplar, ex, `${pPath}.exemplars.${e}`));
-                  const which = p.value as string | undefined;
-                  return {
-                    attributes: attributes(t, p.attributes, `${pPath}.attributes`),
-                    startTimeUnixNano: int64(p.startTimeUnixNano),
-                    timeUnixNano: int64(p.timeUnixNano),
-                    asDouble: which === 'asDouble' ? (p.asDouble as number) : null,
-                    asInt: which === 'asInt' ? int64(p.asInt) : null,
-                  };
-                }),
-              };
-            } else if (kind) {
-              // other kinds are only counted (and refused as partial success when aispend reads the metric)
-              const data = m[kind] as Msg;
-              const points = (data.dataPoints as unknown[]) ?? [];
-              items += points.length;
-              if (items > MAX_ITEMS_PER_REQUEST) throw tooManyItems(countPoints(req), 'data points');
-              checkTree(t.metric.fields[kind]!.resolvedType as protobuf.Type, data, `${mPath}.${kind}`);
-              out[kind] = { dataPoints: points };
-            }
-            return out;
-          }),
-        };
-      }),
-    };
-  });
-  return { resourceMetrics };
-}
-
-function countPoints(req: Msg): number {
-  let n = 0;
-  for (const rm of (req.resourceMetrics as Msg[]) ?? []) {
-    for (const sm of (rm.scopeMetrics as Msg[]) ?? []) {
-      for (const m of (sm.metrics as Msg[]) ?? []) {
-        const kind = m.data as string | undefined;
-        if (kind) n += (((m[kind] as Msg).dataPoints as unknown[]) ?? []).length;
-      }
-    }
-  }
-  return n;
+  return decode(types().metricsRequest, bytes, 'ExportMetricsServiceRequest') as unknown as ExportMetrics;
 }
 
 export interface PartialSuccess {
