@@ -15,22 +15,25 @@ interface LongLike {
 }
 const isLong = (v: unknown): v is LongLike => typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
 
-/** the member of an AnyValue that is set: protobufjs names it in `value`; in JSON only it is present */
-function member(v: AnyValue): { stringValue?: string; intValue?: unknown; doubleValue?: unknown; boolValue?: boolean } {
+type Scalar = string | number | boolean | LongLike | undefined;
+const STRING = 1;
+const INT = 2;
+const DOUBLE = 3;
+const BOOL = 4;
+/** the kind of the scalar an AnyValue holds (0: none), without allocating: `which` is protobufjs's oneof name */
+function kindOf(v: AnyValue): number {
   const which = (v as { value?: unknown }).value;
-  if (typeof which !== 'string') return v as never;
-  switch (which) {
-    case 'stringValue':
-      return { stringValue: v.stringValue };
-    case 'intValue':
-      return { intValue: v.intValue };
-    case 'doubleValue':
-      return { doubleValue: v.doubleValue };
-    case 'boolValue':
-      return { boolValue: v.boolValue };
-    default:
-      return {};
+  if (typeof which === 'string') {
+    return which === 'stringValue' ? STRING : which === 'intValue' ? INT : which === 'doubleValue' ? DOUBLE : which === 'boolValue' ? BOOL : 0;
   }
+  if (v.stringValue !== undefined) return STRING;
+  if (v.intValue !== undefined) return INT;
+  if (v.doubleValue !== undefined) return DOUBLE;
+  if (v.boolValue !== undefined) return BOOL;
+  return 0;
+}
+function scalar(v: AnyValue, kind: number): Scalar {
+  return kind === STRING ? v.stringValue : kind === INT ? (v.intValue as Scalar) : kind === DOUBLE ? (v.doubleValue as Scalar) : kind === BOOL ? v.boolValue : undefined;
 }
 
 export type Attrs = Record<string, AnyValue | undefined>;
@@ -43,22 +46,26 @@ export function toAttrs(list: readonly KeyValue[] | null | undefined, into: Attr
 /** text of a scalar value (numbers and booleans as written), undefined when absent or empty */
 export function str(value: AnyValue | undefined): string | undefined {
   if (!value) return undefined;
-  const v = member(value);
-  let s: string | undefined;
-  if (v.stringValue !== undefined) s = v.stringValue;
-  else if (v.intValue !== undefined) s = String(v.intValue);
-  else if (v.doubleValue !== undefined) s = String(v.doubleValue);
-  else if (v.boolValue !== undefined) s = String(v.boolValue);
-  s = s?.trim();
+  const kind = kindOf(value);
+  if (kind === 0) return undefined;
+  const raw = scalar(value, kind);
+  let s = kind === STRING ? (raw as string) : String(raw);
+  // most values need no trimming: look at the ends first (whitespace is ≤ U+0020 or ≥ U+007F)
+  if (s.length > 0) {
+    const a = s.charCodeAt(0);
+    const b = s.charCodeAt(s.length - 1);
+    if (a <= 32 || b <= 32 || a >= 0x7f || b >= 0x7f) s = s.trim();
+  }
   return s ? s : undefined;
 }
 
 /** a number from intValue, doubleValue or a numeric stringValue; undefined when absent, NaN when not a number */
 export function num(value: AnyValue | undefined): number | undefined {
   if (!value) return undefined;
-  const v = member(value);
-  const raw = (v.intValue ?? v.doubleValue ?? v.stringValue) as unknown;
-  if (raw === undefined) return v.boolValue !== undefined ? NaN : undefined;
+  const kind = kindOf(value);
+  if (kind === 0) return undefined;
+  if (kind === BOOL) return NaN;
+  const raw = scalar(value, kind);
   if (typeof raw === 'number') return raw;
   if (isLong(raw)) return raw.toNumber();
   if (typeof raw !== 'string') return NaN;
@@ -71,8 +78,7 @@ export function num(value: AnyValue | undefined): number | undefined {
 /** true/false from boolValue or the strings "true"/"false" */
 export function bool(value: AnyValue | undefined): boolean | undefined {
   if (!value) return undefined;
-  const v = member(value);
-  if (v.boolValue !== undefined) return v.boolValue;
+  if (kindOf(value) === BOOL) return value.boolValue;
   const s = str(value)?.toLowerCase();
   if (s === 'true' || s === '1') return true;
   if (s === 'false' || s === '0') return false;
