@@ -25,7 +25,8 @@ function runMain(
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      // OTLP_GRPC_PORT empty (unset) unless a test sets it: a filled-in .env must not make them bind 4317
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OTLP_GRPC_PORT: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
