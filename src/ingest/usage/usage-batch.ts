@@ -74,6 +74,7 @@ export class UsageBatch {
   private readonly counters = new Map<string, SessionCounters>();
   private readonly days = new Map<number, string>();
   private readonly coveredMinutes = new Set<string>();
+  private readonly lastCovered = { personId: -1, model: '', minute: -1 };
   private readonly sessionRepo: SessionRepo;
 
   constructor(private readonly deps: Deps) {
@@ -173,6 +174,12 @@ export class UsageBatch {
    */
   coverEvent(personId: number, model: string, ts: number): void {
     const minute = Math.floor(ts / MINUTE_MS);
+    // events come in runs of one person, model and minute
+    const last = this.lastCovered;
+    if (last.personId === personId && last.minute === minute && last.model === model) return;
+    last.personId = personId;
+    last.model = model;
+    last.minute = minute;
     const key = `${personId}\u0000${model}\u0000${minute}`;
     if (this.coveredMinutes.has(key)) return;
     this.coveredMinutes.add(key);
