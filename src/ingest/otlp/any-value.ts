@@ -20,16 +20,18 @@ const STRING = 1;
 const INT = 2;
 const DOUBLE = 3;
 const BOOL = 4;
-/** the kind of the scalar an AnyValue holds (0: none), without allocating: `which` is protobufjs's oneof name */
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * The kind of the scalar an AnyValue holds (0: none), without allocating. Only the member set is the
+ * object's own property, in JSON as in protobufjs's messages (whose other members are defaults on the
+ * prototype); protobufjs's oneof getter `value` is not used: it lists the object's keys on every call.
+ */
 function kindOf(v: AnyValue): number {
-  const which = (v as { value?: unknown }).value;
-  if (typeof which === 'string') {
-    return which === 'stringValue' ? STRING : which === 'intValue' ? INT : which === 'doubleValue' ? DOUBLE : which === 'boolValue' ? BOOL : 0;
-  }
-  if (v.stringValue !== undefined) return STRING;
-  if (v.intValue !== undefined) return INT;
-  if (v.doubleValue !== undefined) return DOUBLE;
-  if (v.boolValue !== undefined) return BOOL;
+  if (has(v, 'stringValue') && v.stringValue !== undefined) return STRING;
+  if (has(v, 'intValue') && v.intValue !== undefined) return INT;
+  if (has(v, 'doubleValue') && v.doubleValue !== undefined) return DOUBLE;
+  if (has(v, 'boolValue') && v.boolValue !== undefined) return BOOL;
   return 0;
 }
 function scalar(v: AnyValue, kind: number): Scalar {

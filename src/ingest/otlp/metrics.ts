@@ -21,10 +21,11 @@ function temporalityOf(v: number | string | null | undefined): number {
   return 0;
 }
 
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
 function pointValue(p: NumberPoint): number {
-  // protobufjs names the oneof member set in `value` (the other one reads as its default)
-  const which = (p as { value?: unknown }).value;
-  const raw: unknown = which === 'asDouble' ? p.asDouble : which === 'asInt' ? p.asInt : typeof which === 'string' ? undefined : (p.asDouble ?? p.asInt);
+  // only the member sent is the point's own property (protobufjs keeps the other's default on the prototype)
+  const raw: unknown = has(p, 'asDouble') && p.asDouble != null ? p.asDouble : has(p, 'asInt') ? p.asInt : undefined;
   if (raw === null || raw === undefined) return NaN;
   if (typeof raw === 'number') return raw;
   return Number(String(raw));
