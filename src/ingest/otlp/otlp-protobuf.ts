@@ -6,12 +6,12 @@
 //
 // - a field whose wire type does not match its definition is refused (400 / INVALID_ARGUMENT) with
 //   its path, as zod refuses a JSON field of the wrong type; protobufjs keeps such fields aside as
-//   unknown ($unknowns) instead of failing, so every decoded message is checked for them. Field
+//   unknown ($unknowns) instead of failing, so when the decoder set anything aside the tree is checked. Field
 //   numbers the definitions do not know are ignored, as OTLP receivers must (forward compatibility);
 // - truncated messages, lengths past the end, varints over 10 bytes, bad UTF-8 and nesting deeper
 //   than protobufjs's recursion limit fail inside protobufjs and are answered 400 with its reason;
 // - the decoded messages are read as they are (no copy): their names are OTLP/JSON's, and
-//   any-value.ts reads protobufjs's Long integers and oneofs as well as JSON's strings and members.
+//   any-value.ts reads protobufjs's numbers and oneofs as well as JSON's strings and members.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -29,19 +29,6 @@ interface Types {
   logsRequest: protobuf.Type;
   logsResponse: protobuf.Type;
   status: protobuf.Type;
-  anyValue: protobuf.Type;
-  keyValue: protobuf.Type;
-  resource: protobuf.Type;
-  scope: protobuf.Type;
-  resourceLogs: protobuf.Type;
-  scopeLogs: protobuf.Type;
-  logRecord: protobuf.Type;
-  resourceMetrics: protobuf.Type;
-  scopeMetrics: protobuf.Type;
-  metric: protobuf.Type;
-  sum: protobuf.Type;
-  point: protobuf.Type;
-  exemplar: protobuf.Type;
 }
 
 let loaded: Types | undefined;
@@ -73,19 +60,6 @@ function types(): Types {
     logsRequest: type('collector.logs.v1.ExportLogsServiceRequest'),
     logsResponse: type('collector.logs.v1.ExportLogsServiceResponse'),
     status,
-    anyValue: type('common.v1.AnyValue'),
-    keyValue: type('common.v1.KeyValue'),
-    resource: type('resource.v1.Resource'),
-    scope: type('common.v1.InstrumentationScope'),
-    resourceLogs: type('logs.v1.ResourceLogs'),
-    scopeLogs: type('logs.v1.ScopeLogs'),
-    logRecord,
-    resourceMetrics: type('metrics.v1.ResourceMetrics'),
-    scopeMetrics: type('metrics.v1.ScopeMetrics'),
-    metric: type('metrics.v1.Metric'),
-    sum: type('metrics.v1.Sum'),
-    point: type('metrics.v1.NumberDataPoint'),
-    exemplar: type('metrics.v1.Exemplar'),
   };
   return loaded;
 }
