@@ -89,7 +89,8 @@ describe('start-up', () => {
   });
 
   it('npm start with no configuration lists every missing variable and points to the demo', async () => {
-    const r = await runMain({});
+    // empty values count as unset, and keep a filled-in .env in the folder from filling them
+    const r = await runMain({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' });
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('SLACK_BOT_TOKEN is missing');
     expect(r.stderr).toContain('SLACK_SIGNING_SECRET is missing');
