@@ -6,6 +6,7 @@ import type { PhaseOptions } from './phases/options.js';
 export const PHASES = {
   generate: () => import('./phases/generate.js'),
   otlp: () => import('./phases/otlp.js'),
+  events: () => import('./phases/events.js'),
   generic: () => import('./phases/generic.js'),
   outage: () => import('./phases/outage.js'),
   queries: () => import('./phases/queries.js'),

@@ -17,7 +17,7 @@ import { STAMP_KEY, stampMatches, type DatasetStamp, type GenerateSummary } from
 import type { PhaseOptions } from './phases/options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MEASURED: PhaseName[] = ['otlp', 'generic', 'outage', 'queries', 'digests'];
+const MEASURED: PhaseName[] = ['otlp', 'events', 'generic', 'outage', 'queries', 'digests'];
 
 export interface BenchOptions {
   scale: number;

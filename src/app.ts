@@ -37,6 +37,8 @@ export interface RunningApp {
   bolt: App;
   http: HttpServer;
   port: number;
+  /** ports of the features' own servers, by name (e.g. otlp-grpc) */
+  ports: Record<string, number>;
   jobs: ScheduledJob[];
   stop(): Promise<void>;
 }
@@ -110,6 +112,14 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
   const routes = [healthRoute(), ...features.flatMap((f) => f.routes?.(deps) ?? [])];
   const http = createHttpServer(deps, routes, receiver?.requestListener);
   const port = await http.listen(config.port);
+  const servers = features.flatMap((f) => f.servers?.(deps) ?? []);
+  const ports: Record<string, number> = {};
+  try {
+    for (const s of servers) ports[s.name] = await s.start();
+  } catch (e) {
+    await Promise.all([http.close(), ...servers.map((s) => s.stop())]);
+    throw e;
+  }
   if (config.slack.socketMode) await bolt.start();
 
   // sends interrupted by a crash or stop are retried, after a check that they did not arrive
@@ -132,10 +142,11 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
     bolt,
     http,
     port,
+    ports,
     jobs,
     stop() {
       stopped ??= (async () => {
-        await http.close();
+        await Promise.all([http.close(), ...servers.map((s) => s.stop())]);
         await scheduler?.stop();
         // background work finishes what it has in hand, but a hanging Slack does not hold the stop:
         // what is left stays recorded (after-ingest queue, outbox) for the next start

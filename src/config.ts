@@ -79,6 +79,15 @@ const schema = z.object({
   OPENAI_ADMIN_API_KEY: optionalString,
   OPENAI_API_URL: url('https://api.openai.com'),
   INGEST_BODY_LIMIT_BYTES: num(5 * 1024 * 1024, { int: true, min: 1024 }),
+  OTLP_GRPC_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a port number such as 4317' })
+      .int({ error: 'must be a port number such as 4317' })
+      .min(0, { error: 'must be a port number such as 4317' })
+      .max(65535, { error: 'must be a port number such as 4317' })
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
 });
 
@@ -126,6 +135,8 @@ export interface Config {
   anthropic: { adminApiKey?: string; apiUrl: string };
   openai: { adminApiKey?: string; apiUrl: string };
   ingestBodyLimitBytes: number;
+  /** OTLP/gRPC receiver port; undefined: off */
+  otlpGrpcPort?: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -220,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
     anthropic: { adminApiKey: d.ANTHROPIC_ADMIN_API_KEY, apiUrl: d.ANTHROPIC_API_URL.replace(/\/+$/, '') },
     openai: { adminApiKey: d.OPENAI_ADMIN_API_KEY, apiUrl: d.OPENAI_API_URL.replace(/\/+$/, '') },
     ingestBodyLimitBytes: d.INGEST_BODY_LIMIT_BYTES,
+    otlpGrpcPort: d.OTLP_GRPC_PORT,
     logLevel: d.LOG_LEVEL,
   };
 }

@@ -33,8 +33,9 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super('forbidden', 403, message);
+  /** details.issues: the fields at fault, answered with the message */
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('forbidden', 403, message, details);
     this.name = 'ForbiddenError';
   }
 }

@@ -22,4 +22,14 @@ export interface Feature {
   jobs?(deps: Deps): ScheduledJob[];
   /** called once the app is built (e.g. to push an afterIngest hook) */
   init?(deps: Deps): void;
+  /** listeners of its own beside the HTTP port (e.g. OTLP/gRPC): started after it, stopped with it */
+  servers?(deps: Deps): FeatureServer[];
+}
+
+export interface FeatureServer {
+  name: string;
+  /** resolves with the port it listens on */
+  start(): Promise<number>;
+  /** stops accepting, lets calls in flight finish (bounded), then closes */
+  stop(): Promise<void>;
 }

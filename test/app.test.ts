@@ -25,7 +25,8 @@ function runMain(
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      // OTLP_GRPC_PORT empty (unset) unless a test sets it: a filled-in .env must not make them bind 4317
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OTLP_GRPC_PORT: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -88,7 +89,8 @@ describe('start-up', () => {
   });
 
   it('npm start with no configuration lists every missing variable and points to the demo', async () => {
-    const r = await runMain({});
+    // empty values count as unset, and keep a filled-in .env in the folder from filling them
+    const r = await runMain({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' });
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('SLACK_BOT_TOKEN is missing');
     expect(r.stderr).toContain('SLACK_SIGNING_SECRET is missing');
@@ -145,6 +147,29 @@ describe('shutdown', () => {
         }
       },
     );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('"msg":"stopped"');
+  });
+
+  it('npm start with OTLP_GRPC_PORT: the gRPC receiver listens, and SIGTERM stops it with the rest (exit 0)', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    let grpcPort = 0;
+    let signalled = false;
+    const r = await runMain(
+      { SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_PATH: tmp.path, OTLP_GRPC_PORT: '0' },
+      (text, child) => {
+        const m = /"msg":"OTLP\/gRPC listening".*"port":(\d+)/.exec(text);
+        if (m) grpcPort = Number(m[1]);
+        if (!signalled && text.includes('aispend is running')) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
+      },
+    );
+    expect(grpcPort).toBeGreaterThan(0);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('"msg":"stopped"');
   });

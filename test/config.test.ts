@@ -30,6 +30,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOOP_SETTLE_SECONDS: '-1' } as never)).toThrow(/LOOP_SETTLE_SECONDS must be at least 0/);
   });
 
+  it('OTLP_GRPC_PORT: unset is off, a port turns the gRPC receiver on, anything else is refused', () => {
+    expect(loadConfig({} as never).otlpGrpcPort).toBeUndefined();
+    expect(loadConfig({ OTLP_GRPC_PORT: '' } as never).otlpGrpcPort).toBeUndefined();
+    expect(loadConfig({ OTLP_GRPC_PORT: '4317' } as never).otlpGrpcPort).toBe(4317);
+    for (const bad of ['grpc', '70000', '-1', '43.17']) {
+      expect(() => loadConfig({ OTLP_GRPC_PORT: bad } as never)).toThrow(/OTLP_GRPC_PORT must be a port number such as 4317/);
+    }
+  });
+
   it('reports every problem at once', () => {
     let err: ConfigError | undefined;
     try {

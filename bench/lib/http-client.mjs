@@ -1,6 +1,6 @@
 // The benchmark's HTTP client, in its own process (as a real exporter or Collector is), so that the
 // server process's CPU time counts the server's work only. Plain JavaScript run by plain node.
-// Reads the request bodies from a file written by the bench (u32 path length, path, u8 gzip flag,
+// Reads the request bodies from a file written by the bench (u32 path length, path, u8 flags: 1 gzip, 2 protobuf,
 // u32 body length, body, …), then sends the ranges it is asked for with `concurrency` keep-alive
 // connections (a warm-up range first, then the measured one). With `latencies`, it also reports how
 // long each request took, first byte sent to last byte of the answer received.
@@ -18,23 +18,24 @@ function readRequests(file) {
     const pathLen = buf.readUInt32LE(at);
     const path = buf.toString('utf8', at + 4, at + 4 + pathLen);
     at += 4 + pathLen;
-    const gzip = buf[at] === 1;
+    const gzip = (buf[at] & 1) === 1;
+    const protobuf = (buf[at] & 2) === 2;
     const bodyLen = buf.readUInt32LE(at + 1);
     const body = buf.subarray(at + 5, at + 5 + bodyLen);
     at += 5 + bodyLen;
-    out.push({ path, gzip, body });
+    out.push({ path, gzip, protobuf, body });
   }
   return out;
 }
 
 function send(agent, port, token, r) {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', 'content-length': r.body.length, authorization: `Bearer ${token}` };
+    const headers = { 'content-type': r.protobuf ? 'application/x-protobuf' : 'application/json', 'content-length': r.body.length, authorization: `Bearer ${token}` };
     if (r.gzip) headers['content-encoding'] = 'gzip';
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: r.path, agent, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(r.protobuf ? 'base64' : 'utf8') }));
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -247,3 +247,54 @@ export function genericWorkload(org: BenchOrg, seed: number, startMs: number, ta
   }
   return { batches, records: n };
 }
+
+export interface EventsWorkload {
+  /** one resourceLogs entry (one Claude Code process) per export */
+  exports: Array<{ resource: unknown; records: number }>;
+  records: number;
+}
+
+/**
+ * Claude Code `api_request` events only, in exports of `perExport` records (what an exporter
+ * flushing a busy session, or a Collector's logs pipeline, sends): the workload of the issue-15
+ * ratio (160 exports of 500, 4 at a time). Each export is one session's events over a few minutes;
+ * sessions belong to the org's people (half set team.id), models mixed, numbers as intValue and
+ * strings as Claude Code sends them.
+ */
+export function eventsWorkload(org: BenchOrg, seed: number, startMs: number, exports = 160, perExport = 500): EventsWorkload {
+  const rng = createRng(seed, 'events-workload');
+  const teamName = new Map(org.teams.map((t) => [t.id, t.name]));
+  const out: EventsWorkload['exports'] = [];
+  for (let e = 0; e < exports; e++) {
+    const p = org.people[rng.int(0, org.people.length - 1)]!;
+    const resource = { attributes: resourceAttrs(p, p.teamId === null ? undefined : teamName.get(p.teamId)) };
+    const std = [s('session.id', rng.uuid()), s('organization.id', ORG_ID), s('user.account_uuid', p.accountUuid), s('user.email', p.email), s('terminal.type', 'vscode')];
+    const primary = SESSION_MODELS[rng.weighted([0.72, 0.18, 0.1])]!;
+    const t0 = startMs + rng.int(0, 3_599) * 1_000;
+    const logRecords: unknown[] = [];
+    for (let k = 0; k < perExport; k++) {
+      const ts = t0 + k * rng.int(200, 1_200);
+      const model = MODELS[rng.chance(0.3) ? 'haiku' : primary].model;
+      logRecords.push({
+        timeUnixNano: ns(ts),
+        observedTimeUnixNano: ns(ts),
+        body: { stringValue: 'claude_code.api_request' },
+        attributes: [
+          s('event.name', 'api_request'),
+          s('event.timestamp', new Date(ts).toISOString()),
+          i('event.sequence', k),
+          ...std,
+          s('model', model),
+          d('cost_usd', Math.round(rng.next() * 0.05 * 1e6) / 1e6),
+          i('duration_ms', rng.int(400, 9_000)),
+          i('input_tokens', rng.int(50, 400)),
+          i('output_tokens', rng.int(100, 1_500)),
+          i('cache_read_tokens', rng.int(8_000, 40_000)),
+          s('cache_creation_tokens', String(rng.int(200, 3_000))),
+        ],
+      });
+    }
+    out.push({ resource: { resource, scopeLogs: [{ scope: { name: 'com.anthropic.claude_code.events', version: VERSION }, logRecords }] }, records: perExport });
+  }
+  return { exports: out, records: exports * perExport };
+}

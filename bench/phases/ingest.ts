@@ -8,6 +8,7 @@ import { copyFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { features } from '../../src/features.js';
 import { benchNow, seedOrg } from '../generate.js';
@@ -19,9 +20,12 @@ import type { PhaseOptions } from './options.js';
 
 export interface IngestRequest {
   path: string;
-  body: string;
+  /** JSON text, or the bytes of an OTLP protobuf message */
+  body: string | Uint8Array;
   points: number;
   gzip?: boolean;
+  /** sent as application/x-protobuf */
+  protobuf?: boolean;
 }
 
 export interface IngestModeResult {
@@ -42,8 +46,17 @@ export interface IngestModeResult {
    */
   httpPointsPerCpuSec: Summary;
   rawPointsPerCpuSec: Summary;
-  /** HTTP / raw, per run, in CPU time: the figure the target is judged on */
+  /** HTTP / raw, per run, in CPU time */
   cpuRatio: Summary;
+  /**
+   * the second baseline (issue 15): the same usage rows inserted into a minimal table (one table,
+   * one unique key, no other index, no rollups), batched as the raw baseline is; points per second
+   */
+  minimalPointsPerSec: Summary;
+  minimalPointsPerCpuSec: Summary;
+  /** HTTP / minimal-table inserts, per run, wall clock and CPU */
+  minimalRatio: Summary;
+  minimalCpuRatio: Summary;
   /** memory high-water mark of the server process (its own process: the product alone), MB */
   serverPeakRssMb: number;
 }
@@ -84,11 +97,13 @@ export function prepareRequests(o: PhaseOptions, name: string, requests: IngestR
   const parts: Buffer[] = [];
   for (const r of requests) {
     const path = Buffer.from(r.path);
-    const body = r.gzip ? gzipSync(r.body) : Buffer.from(r.body);
+    const bytes = typeof r.body === 'string' ? Buffer.from(r.body) : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+    const body = r.gzip ? gzipSync(bytes) : bytes;
     const head = Buffer.alloc(4 + path.length + 5);
     head.writeUInt32LE(path.length, 0);
     path.copy(head, 4);
-    head[4 + path.length] = r.gzip ? 1 : 0;
+    // flags: 1 gzip, 2 protobuf (bench/lib/http-client.mjs)
+    head[4 + path.length] = (r.gzip ? 1 : 0) | (r.protobuf ? 2 : 0);
     head.writeUInt32LE(body.length, 5 + path.length);
     parts.push(head, body);
   }
@@ -296,6 +311,47 @@ function rawInsert(db: Db, added: Map<string, Array<Record<string, unknown>>>, c
   return performance.now() - started;
 }
 
+/** the minimal table: the columns of usage_records, one unique key, nothing else */
+const MINIMAL_TABLE = `CREATE TABLE minimal_rows (
+  idem_key TEXT NOT NULL UNIQUE, source TEXT, ts INTEGER, day TEXT, provider TEXT, model TEXT, billing_source TEXT, bill_day TEXT,
+  span_start INTEGER, person_id INTEGER, team_id INTEGER, session_id TEXT, project TEXT, workspace_id TEXT, api_key_id TEXT,
+  input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER, cache_write_tokens INTEGER, requests INTEGER,
+  cost_usd REAL, cost_source TEXT, counted INTEGER, fit_alt_cost_usd REAL)`;
+
+/**
+ * The second baseline: the usage rows ingest wrote, inserted with one prepared statement into a
+ * minimal table in a database of its own (WAL, synchronous = NORMAL, as the product's), one
+ * transaction per RAW_BATCH_POINTS data points. What SQLite costs for these rows with no schema
+ * around them: the ratio against it shows the schema's own cost, which the first baseline hides.
+ */
+function minimalInsert(path: string, added: Map<string, Array<Record<string, unknown>>>, chunks: number): { wallMs: number; cpuMs: number; rows: number } {
+  const usage = (added.get('usage_records') ?? []).map(({ id: _id, ...rest }) => rest);
+  removeDb(path);
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(MINIMAL_TABLE);
+    const cols = usage[0] ? Object.keys(usage[0]) : [];
+    const ins = cols.length ? db.prepare(`INSERT INTO minimal_rows (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`) : undefined;
+    const slice = (k: number) => usage.slice(Math.floor((usage.length * k) / chunks), Math.floor((usage.length * (k + 1)) / chunks));
+    const chunk = db.transaction((rows: Array<Record<string, unknown>>) => {
+      for (const r of rows) ins!.run(r);
+    });
+    const cpu0 = process.cpuUsage();
+    const started = performance.now();
+    for (let k = 0; k < chunks; k++) chunk(slice(k));
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const rows = (db.prepare('SELECT COUNT(*) AS n FROM minimal_rows').get() as { n: number }).n;
+    if (rows !== usage.length) throw new Error(`bench: the minimal table holds ${rows} rows, ingest wrote ${usage.length}`);
+    return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, rows };
+  } finally {
+    db.close();
+    removeDb(path);
+  }
+}
+
 /** the baseline must end where ingest ended: same spend in each rollup and in the sessions */
 function checkSameTotals(db: Db, added: Map<string, Array<Record<string, unknown>>>): void {
   for (const table of ['usage_daily_team', 'usage_daily_person', 'agent_sessions']) {
@@ -311,7 +367,18 @@ export async function measureIngest(o: PhaseOptions, name: string, mode: string,
   const template = orgTemplate(o, name);
   const { file, points } = prepared;
   const source = join(o.workDir, `${name}-source.db`);
-  const m = { http: [] as number[], raw: [] as number[], ratio: [] as number[], httpCpu: [] as number[], rawCpu: [] as number[], cpuRatio: [] as number[] };
+  const m = {
+    http: [] as number[],
+    raw: [] as number[],
+    ratio: [] as number[],
+    httpCpu: [] as number[],
+    rawCpu: [] as number[],
+    cpuRatio: [] as number[],
+    min: [] as number[],
+    minCpu: [] as number[],
+    minRatio: [] as number[],
+    minCpuRatio: [] as number[],
+  };
   let rowsWritten: Record<string, number> = {};
   let serverPeakRssMb = 0;
   const httpRun = async () => {
@@ -344,7 +411,8 @@ export async function measureIngest(o: PhaseOptions, name: string, mode: string,
       const wallMs = rawInsert(db, added, Math.max(1, Math.ceil(points / RAW_BATCH_POINTS)));
       const cpu = process.cpuUsage(cpu0);
       checkSameTotals(db, added);
-      return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+      const minimal = minimalInsert(join(o.workDir, `${name}-minimal.db`), added, Math.max(1, Math.ceil(points / RAW_BATCH_POINTS)));
+      return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, minimal };
     } finally {
       db.close();
       removeDb(path);
@@ -355,7 +423,7 @@ export async function measureIngest(o: PhaseOptions, name: string, mode: string,
       // alternate the order (after the first run, which must make the rows): drift in the
       // machine's load then hits both sides alike
       let h: { wallMs: number; cpuMs: number };
-      let r: { wallMs: number; cpuMs: number };
+      let r: { wallMs: number; cpuMs: number; minimal: { wallMs: number; cpuMs: number } };
       if (run % 2 === 1) {
         r = rawRun();
         h = await httpRun();
@@ -370,6 +438,10 @@ export async function measureIngest(o: PhaseOptions, name: string, mode: string,
       m.httpCpu.push(rate(h.cpuMs));
       m.rawCpu.push(rate(r.cpuMs));
       m.cpuRatio.push(r.cpuMs / h.cpuMs);
+      m.min.push(rate(r.minimal.wallMs));
+      m.minCpu.push(rate(r.minimal.cpuMs));
+      m.minRatio.push(r.minimal.wallMs / h.wallMs);
+      m.minCpuRatio.push(r.minimal.cpuMs / h.cpuMs);
     }
   } finally {
     removeDb(template);
@@ -388,6 +460,10 @@ export async function measureIngest(o: PhaseOptions, name: string, mode: string,
     httpPointsPerCpuSec: rounded(summarize(m.httpCpu), 0),
     rawPointsPerCpuSec: rounded(summarize(m.rawCpu), 0),
     cpuRatio: rounded(summarize(m.cpuRatio), 3),
+    minimalPointsPerSec: rounded(summarize(m.min), 0),
+    minimalPointsPerCpuSec: rounded(summarize(m.minCpu), 0),
+    minimalRatio: rounded(summarize(m.minRatio), 3),
+    minimalCpuRatio: rounded(summarize(m.minCpuRatio), 3),
     serverPeakRssMb: Math.round(serverPeakRssMb),
   };
 }

@@ -5,8 +5,10 @@ import { runTokensCommand } from './tokens.js';
 
 const USAGE = `Usage: npx aispend <command>
 
-  tokens create <name>     make an ingest token; it is printed once, only its hash is stored
-  tokens list              list tokens (names, dates; never the tokens)
+  tokens create <name> [--team <team>]
+                           make an ingest token; it is printed once, only its hash is stored.
+                           --team: its records may only name that team (others get 403)
+  tokens list              list tokens (names, scope, dates; never the tokens)
   tokens revoke <name>     revoke a token: requests with it get 401 from then on
   demo [--out <folder>]    build a demo org offline and write its digests (same as npm run demo)
 

@@ -3,8 +3,9 @@
 //
 // Person: by email (created when new), else by Claude account UUID (an identity linked earlier,
 // when one record carried both).
-// Team, first that answers: the record's own team attribute (`team.id` or `team`, matched to an
-// existing team name, case-insensitive) → the person's team → a mapping of the API key, the
+// Team, first that answers: the team of a team-scoped ingest token (its holder may send usage of
+// that team only, whoever's it is) → the record's own team attribute (`team.id` or `team`, matched
+// to an existing team name, case-insensitive) → the person's team → a mapping of the API key, the
 // workspace or the project → unattributed (null). Unattributed spend is kept, never dropped.
 //
 // Rows keep the team they had when they were ingested: when a person later changes team, past
@@ -20,6 +21,8 @@ export interface AttributionSignals {
   apiKeyId?: string;
   workspaceId?: string;
   project?: string;
+  /** the team a team-scoped ingest token is limited to: it wins over every other signal */
+  scopeTeamId?: number;
 }
 
 export interface DirectoryPerson {
@@ -39,7 +42,7 @@ export interface AttributionDirectory {
   mappedTeam(kind: 'key' | 'workspace' | 'project', externalId: string): number | undefined;
 }
 
-export type TeamSource = 'attribute' | 'person' | 'key' | 'workspace' | 'project';
+export type TeamSource = 'token' | 'attribute' | 'person' | 'key' | 'workspace' | 'project';
 
 export interface Attribution {
   personId: number | null;
@@ -70,6 +73,7 @@ export function attribute(s: AttributionSignals, dir: AttributionDirectory): Att
   const personId = person?.id ?? null;
   const plan = person?.claude_plan ?? null;
 
+  if (s.scopeTeamId !== undefined) return { personId, teamId: s.scopeTeamId, teamSource: 'token', plan };
   const hint = s.team?.trim();
   const byName = hint ? dir.teamIdByName(hint) : undefined;
   if (byName !== undefined) return { personId, teamId: byName, teamSource: 'attribute', plan };

@@ -72,13 +72,22 @@ const resolvedCache = new Map<string, Resolved | null>();
 const cardCache = new Map<string, RateCard>();
 const knownProvider = new Map<string, boolean>();
 
+const normalizedCache = new Map<string, string>();
+
 /** Lower case, trimmed, without cloud prefixes the price list does not know (Bedrock `us.anthropic.`). */
 export function normalizeModel(model: string): string {
-  return model
-    .trim()
-    .toLowerCase()
-    .replace(/^(?:(?:us|eu|apac|global|jp|au)\.)?anthropic\./, '')
-    .replace(/^(?:anthropic|openai)\//, '');
+  // ingest asks for the same few model names for every row: remembered (bounded like the other caches)
+  let m = normalizedCache.get(model);
+  if (m === undefined) {
+    m = model
+      .trim()
+      .toLowerCase()
+      .replace(/^(?:(?:us|eu|apac|global|jp|au)\.)?anthropic\./, '')
+      .replace(/^(?:anthropic|openai)\//, '');
+    if (normalizedCache.size > MAX_CACHE) normalizedCache.clear();
+    normalizedCache.set(model, m);
+  }
+  return m;
 }
 
 /** Lower-case provider name with the common aliases folded (claude → anthropic). */
@@ -267,7 +276,18 @@ export const MODEL_FIT_TIERS: FitTier[] = [
 ];
 
 /** The cheaper model for a top-tier one, or undefined when the model is not top-tier. */
+const fitCache = new Map<string, { provider: 'anthropic' | 'openai'; model: string } | null>();
+
 export function fitAlternative(model: string): { provider: 'anthropic' | 'openai'; model: string } | undefined {
+  const hit = fitCache.get(model);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = findFitAlternative(model);
+  if (fitCache.size > MAX_CACHE) fitCache.clear();
+  fitCache.set(model, found ?? null);
+  return found;
+}
+
+function findFitAlternative(model: string): { provider: 'anthropic' | 'openai'; model: string } | undefined {
   const m = normalizeModel(model);
   for (const tier of MODEL_FIT_TIERS) {
     const hit = tier.pattern.exec(m);

@@ -1,6 +1,7 @@
 // The one wrapper for every non-Slack route: method, content type (415), body limit (413), gzip,
 // auth (bearer 401, or a webhook verifier over raw bytes), JSON + zod (400 with field paths),
-// typed errors to status codes, JSON answers.
+// typed errors to status codes, JSON answers. A route may take other media types with a parser of
+// its own (OTLP protobuf) and answer them in kind, errors included.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Deps } from '../deps.js';
@@ -16,11 +17,23 @@ export interface RouteContext<T> {
   headers: IncomingMessage['headers'];
   /** request time, from deps.clock */
   now: number;
+  /** the request's media type (lower case, no parameters) */
+  mediaType: string;
+  /** who sent it: set on bearer routes */
+  caller: IngestCaller;
 }
 
 export interface RouteResult {
   status?: number;
   body: unknown;
+  /** an answer that is not JSON: these bytes with this content type (body is then ignored) */
+  bytes?: { contentType: string; data: Uint8Array };
+}
+
+/** an ingest token's holder: a team-scoped token may only send records of its team */
+export interface IngestCaller {
+  tokenId?: number;
+  team?: { id: number; name: string };
 }
 
 export type Verifier = (raw: Buffer, headers: IncomingMessage['headers'], deps: Deps) => void;
@@ -36,6 +49,10 @@ export interface RouteSpec<T> {
   contentTypes?: string[];
   /** a friendlier 415 message for known but unsupported types */
   unsupportedMessage?: (mediaType: string) => string | undefined;
+  /** parsers of media types other than JSON (each must also be in contentTypes); they throw typed errors */
+  parsers?: Record<string, (raw: Buffer) => unknown>;
+  /** answers an error in the request's own format (e.g. a protobuf Status); undefined: JSON */
+  errorBytes?: (e: AppError, status: number, mediaType: string) => { contentType: string; data: Uint8Array } | undefined;
   bodyLimit?: number;
   schema?: z.ZodType<T>;
   handle(ctx: RouteContext<T>): Promise<RouteResult> | RouteResult;
@@ -71,20 +88,33 @@ function bearer(headers: IncomingMessage['headers']): string | undefined {
   return m?.[1];
 }
 
-export function checkBearer(headers: IncomingMessage['headers'], deps: Deps): void {
+export function checkBearer(headers: IncomingMessage['headers'], deps: Deps): IngestCaller {
   const token = bearer(headers);
   if (!token) throw new UnauthorizedError();
+  return checkIngestToken(token, deps);
+}
+
+/** an ingest token (AISPEND_INGEST_TOKEN, unscoped, or a CLI-made one, by its hash) → its holder; 401 otherwise */
+export function checkIngestToken(token: string, deps: Deps): IngestCaller {
   const env = deps.config.ingestToken;
-  if (env !== undefined && safeEqual(env, token)) return;
+  if (env !== undefined && safeEqual(env, token)) return {};
   const repo = tokenRepo(deps.db);
-  const id = repo.findActiveId(token);
-  if (id === undefined) throw new UnauthorizedError();
-  repo.touch(id, deps.clock.now());
+  const found = repo.findActive(token);
+  if (found === undefined) throw new UnauthorizedError();
+  repo.touch(found.id, deps.clock.now());
+  return found.team ? { tokenId: found.id, team: found.team } : { tokenId: found.id };
+}
+
+function sendBytes(res: ServerResponse, status: number, answer: { contentType: string; data: Uint8Array }): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': answer.contentType, 'content-length': answer.data.byteLength });
+  res.end(answer.data);
 }
 
 export function errorBody(e: AppError): { status: number; body: Record<string, unknown> } {
   if (e instanceof ValidationError) return { status: 400, body: { error: 'invalid_payload', issues: e.issues } };
-  return { status: e.status, body: { error: e.code, message: e.message } };
+  const issues = (e.details as { issues?: FieldIssue[] } | undefined)?.issues;
+  return { status: e.status, body: issues ? { error: e.code, message: e.message, issues } : { error: e.code, message: e.message } };
 }
 
 export function defineRoute<T>(spec: RouteSpec<T>): Route {
@@ -94,13 +124,14 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
     path: spec.path,
     async serve(req, res, deps) {
       const log = deps.logger.child({ route: spec.path });
+      const type = spec.method === 'POST' ? mediaType(req) : '';
       try {
         spec.precheck?.(deps);
-        if (spec.auth === 'bearer') checkBearer(req.headers, deps);
+        let caller: IngestCaller = {};
+        if (spec.auth === 'bearer') caller = checkBearer(req.headers, deps);
         let raw: Buffer = Buffer.alloc(0);
         let parsed: unknown = undefined;
         if (spec.method === 'POST') {
-          const type = mediaType(req);
           if (!accepted.includes(type)) {
             req.resume();
             const msg =
@@ -110,27 +141,35 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
           }
           raw = await readBody(req, spec.bodyLimit ?? deps.config.ingestBodyLimitBytes);
           if (typeof spec.auth === 'function') spec.auth(raw, req.headers, deps);
-          try {
-            parsed = JSON.parse(raw.toString('utf8'));
-          } catch {
-            throw new ValidationError([{ path: '(body)', message: 'body is not valid JSON' }]);
+          const parser = spec.parsers?.[type];
+          if (parser) parsed = parser(raw);
+          else {
+            try {
+              parsed = JSON.parse(raw.toString('utf8'));
+            } catch {
+              throw new ValidationError([{ path: '(body)', message: 'body is not valid JSON' }]);
+            }
           }
         } else if (typeof spec.auth === 'function') {
           spec.auth(raw, req.headers, deps);
         }
         const body = spec.schema ? parseWith(spec.schema, parsed) : (parsed as T);
-        const result = await spec.handle({ deps, body, raw, headers: req.headers, now: deps.clock.now() });
-        sendJson(res, result.status ?? 200, result.body);
+        const result = await spec.handle({ deps, body, raw, headers: req.headers, now: deps.clock.now(), mediaType: type, caller });
+        if (result.bytes) sendBytes(res, result.status ?? 200, result.bytes);
+        else sendJson(res, result.status ?? 200, result.body);
       } catch (e) {
+        const err =
+          e instanceof AppError ? e : new AppError('internal_error', 500, 'something went wrong; it has been logged', undefined, { cause: e });
         if (e instanceof AppError) {
-          const { status, body } = errorBody(e);
-          if (status >= 500) log.error('route failed', { code: e.code, status });
-          else log.info('request refused', { code: e.code, status });
-          sendJson(res, status, body);
+          if (err.status >= 500) log.error('route failed', { code: err.code, status: err.status });
+          else log.info('request refused', { code: err.code, status: err.status });
         } else {
           log.error('route crashed', { err: e });
-          sendJson(res, 500, { error: 'internal_error', message: 'something went wrong; it has been logged' });
         }
+        const { status, body } = errorBody(err);
+        const bytes = spec.errorBytes?.(err, status, type);
+        if (bytes) sendBytes(res, status, bytes);
+        else sendJson(res, status, body);
       }
     },
   };

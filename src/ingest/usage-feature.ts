@@ -13,6 +13,8 @@ import { planAdminHandler } from './admin/plan-command.js';
 import { reconcileAdminHandler } from './admin/reconcile-command.js';
 import { unpricedAdminHandler } from './admin/unpriced-command.js';
 import { otlpRoutes } from './otlp/otlp-routes.js';
+import { otlpGrpcServer } from './otlp/otlp-grpc.js';
+import { loadOtlpProtobuf } from './otlp/otlp-protobuf.js';
 import { usageRoute } from './usage/usage-route.js';
 
 const ROLLUP_TZ = 'rollup_timezone';
@@ -22,6 +24,10 @@ const CLAIM_RETENTION_MS = 7 * 86_400_000;
 export const usageFeature: Feature = {
   name: 'usage',
   routes: () => [...otlpRoutes(), usageRoute()],
+  servers: (deps) => {
+    const grpc = otlpGrpcServer(deps);
+    return grpc ? [grpc] : [];
+  },
   adminHandlers: () => [mapAdminHandler(), planAdminHandler(), reconcileAdminHandler(), unpricedAdminHandler()],
   jobs(deps) {
     const maintenance: ScheduledJob = {
@@ -49,6 +55,8 @@ export const usageFeature: Feature = {
     ];
   },
   init(deps) {
+    // the OTLP protobuf definitions are read once, at start, not on the first export
+    loadOtlpProtobuf();
     // `day` columns are local dates in the zone they were written in: remember it, warn on a change
     const org = orgRepo(deps.db);
     const stored = org.setting(ROLLUP_TZ);

@@ -19,7 +19,7 @@ describe('npm run bench (smoke)', () => {
       tz: 'UTC',
       endDay: DEFAULT_END_DAY,
       regenerate: false,
-      phases: ['otlp', 'generic', 'outage', 'queries', 'digests'],
+      phases: ['otlp', 'events', 'generic', 'outage', 'queries', 'digests'],
       out: null,
       log: (l) => lines.push(l),
     });
@@ -43,6 +43,16 @@ describe('npm run bench (smoke)', () => {
         expect(s.p50).toBeGreaterThan(0);
       }
     }
+    // issue 15: api_request events as JSON and protobuf, beside raw inserts into a minimal table
+    const events = r.phases.events!.result!;
+    expect(events.skipped).toBeUndefined();
+    expect(events.modes.map((m) => m.mode.split(' ')[0])).toEqual(['json', 'protobuf']);
+    for (const m of events.modes) {
+      expect(m.points).toBe(1000);
+      expect(m.rowsWritten.usage_records).toBe(1000);
+      for (const s of [m.minimalPointsPerSec, m.minimalRatio, m.minimalCpuRatio]) expect(s.p50).toBeGreaterThan(0);
+    }
+    expect(r.targets.filter((x) => x.name.startsWith('OTLP events')).map((x) => x.target)).toEqual(['≥ 0.33', '≥ 0.33']);
     const generic = r.phases.generic!.result!.modes[0]!;
     expect(generic.points).toBe(300);
     expect(generic.rowsWritten.usage_records).toBe(300);
@@ -96,6 +106,8 @@ describe('npm run bench (smoke)', () => {
     const table = formatTable(r);
     expect(table).toContain('/aispend sessions');
     expect(table).toContain('ratio HTTP / raw');
+    expect(table).toContain('ratio HTTP / minimal table');
+    expect(table).toContain('OTLP events (/v1/logs)');
     expect(table).toContain('slack 20 s late');
   });
 });

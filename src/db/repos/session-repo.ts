@@ -138,7 +138,7 @@ export function sessionRepo(db: Db) {
            account_uuid = COALESCE(agent_sessions.account_uuid, excluded.account_uuid),
            project = COALESCE(agent_sessions.project, excluded.project),
            repo = COALESCE(agent_sessions.repo, excluded.repo)
-         RETURNING has_events`,
+         RETURNING has_events, team_id`,
       ),
       peek: db.prepare('SELECT has_events, person_id, team_id, email, account_uuid, project, repo FROM agent_sessions WHERE session_id = ?'),
       setHasEvents: db.prepare('UPDATE agent_sessions SET has_events = 1 WHERE session_id = ? AND has_events = 0'),
@@ -217,10 +217,10 @@ export function sessionRepo(db: Db) {
 
     return {
       /** Creates the session on first sight; later sightings fill in owner and team when they were unknown. Returns has_events. */
-      ensure(i: EnsureSessionInput): { hasEvents: boolean } {
+      ensure(i: EnsureSessionInput): { hasEvents: boolean; teamId: number | null } {
         // most sightings are of a known session with nothing new to fill in: read, do not write
         const cur = s.peek.get(i.sessionId) as SessionIdentity | undefined;
-        if (cur && !fillsIn(cur, i)) return { hasEvents: cur.has_events === 1 };
+        if (cur && !fillsIn(cur, i)) return { hasEvents: cur.has_events === 1, teamId: cur.team_id };
         const r = s.ensure.get({
           sessionId: i.sessionId,
           source: i.source,
@@ -231,8 +231,8 @@ export function sessionRepo(db: Db) {
           project: i.project ?? null,
           repo: i.repo ?? null,
           at: i.at,
-        }) as { has_events: number };
-        return { hasEvents: r.has_events === 1 };
+        }) as { has_events: number; team_id: number | null };
+        return { hasEvents: r.has_events === 1, teamId: r.team_id };
       },
       /** true when this call changed it (the session's first api_request event) */
       setHasEvents: (sessionId: string): boolean => s.setHasEvents.run(sessionId).changes > 0,

@@ -363,10 +363,27 @@ export function usageRepo(db: Db) {
         sessions: new Set(),
       };
 
+      // rows of a batch come in runs of the same team, day and model: the last delta is kept at hand
+      let lastTeam: TeamDelta | undefined;
+      let lastPerson: PersonDelta | undefined;
+      let lastHour = NaN;
+      let lastUtcDay = '';
+      const utcDay = (ts: number) => {
+        const hour = Math.floor(ts / HOUR_MS);
+        if (hour !== lastHour) {
+          lastHour = hour;
+          lastUtcDay = utcDayOf(ts);
+        }
+        return lastUtcDay;
+      };
       const contribute = (c: Contribution, sign: 1 | -1) => {
         const team = c.teamId ?? 0;
-        const tk = `${team}\u0000${c.day}\u0000${c.provider}\u0000${c.model}\u0000${c.billingSource}`;
-        let t = teamDeltas.get(tk);
+        let t = lastTeam;
+        let tk = '';
+        if (!(t && t.team === team && t.day === c.day && t.model === c.model && t.provider === c.provider && t.billingSource === c.billingSource)) {
+          tk = `${team}\u0000${c.day}\u0000${c.provider}\u0000${c.model}\u0000${c.billingSource}`;
+          t = teamDeltas.get(tk);
+        }
         if (!t) {
           t = {
             day: c.day,
@@ -386,6 +403,7 @@ export function usageRepo(db: Db) {
           };
           teamDeltas.set(tk, t);
         }
+        lastTeam = t;
         t.cost += sign * c.cost;
         t.input += sign * c.input;
         t.output += sign * c.output;
@@ -398,8 +416,12 @@ export function usageRepo(db: Db) {
           t.fitRequests += sign * c.requests;
         }
         if (c.personId !== null) {
-          const pk = `${c.personId}\u0000${tk}`;
-          let p = personDeltas.get(pk);
+          let p = lastPerson;
+          let pk = '';
+          if (!(p && p.person === c.personId && p.team === team && p.day === c.day && p.model === c.model && p.provider === c.provider && p.billingSource === c.billingSource)) {
+            pk = `${c.personId}\u0000${team}\u0000${c.day}\u0000${c.provider}\u0000${c.model}\u0000${c.billingSource}`;
+            p = personDeltas.get(pk);
+          }
           if (!p) {
             p = {
               day: c.day,
@@ -417,6 +439,7 @@ export function usageRepo(db: Db) {
             };
             personDeltas.set(pk, p);
           }
+          lastPerson = p;
           p.cost += sign * c.cost;
           p.input += sign * c.input;
           p.output += sign * c.output;
@@ -424,7 +447,7 @@ export function usageRepo(db: Db) {
           p.cacheWrite += sign * c.cacheWrite;
           p.requests += sign * c.requests;
           if (c.provider === 'anthropic' && TELEMETRY_SOURCES.includes(c.source) && PERSON_RECONCILED.has(c.billingSource)) {
-            const ud = utcDayOf(c.ts);
+            const ud = utcDay(c.ts);
             const uk = `${c.billingSource}\u0000${ud}\u0000${c.personId}`;
             utcPersonDeltas.set(uk, (utcPersonDeltas.get(uk) ?? 0) + sign * c.cost);
             touched.telemetryPersonDays.add(`${c.personId}\u0000${ud}`);
@@ -434,7 +457,7 @@ export function usageRepo(db: Db) {
           const hour = Math.floor(c.ts / HOUR_MS) * HOUR_MS;
           const hk = `${c.billingSource}\u0000${hour}\u0000${team}`;
           hourlyDeltas.set(hk, (hourlyDeltas.get(hk) ?? 0) + sign * c.cost);
-          if (c.source !== SOURCE.analyticsGap) touched.billDays.add(`${c.billingSource}\u0000${utcDayOf(c.ts)}`);
+          if (c.source !== SOURCE.analyticsGap) touched.billDays.add(`${c.billingSource}\u0000${utcDay(c.ts)}`);
         }
         if (c.sessionId !== null) {
           let d = sessionDeltas.get(c.sessionId);
@@ -456,7 +479,34 @@ export function usageRepo(db: Db) {
       return {
         touched,
         insert(row) {
-          const inserted = s.insert.run(...params(row)).changes > 0;
+          // the hot path of ingest: arguments bound as they are, no array per row
+          const inserted =
+            s.insert.run(
+              row.idemKey,
+              row.source,
+              row.ts,
+              row.day,
+              row.provider,
+              row.model,
+              row.billingSource,
+              row.billDay ?? null,
+              row.spanStart ?? null,
+              row.personId,
+              row.teamId,
+              row.sessionId,
+              row.project ?? null,
+              row.workspaceId ?? null,
+              row.apiKeyId ?? null,
+              row.inputTokens,
+              row.outputTokens,
+              row.cacheReadTokens,
+              row.cacheWriteTokens,
+              row.requests,
+              row.costUsd,
+              row.costSource,
+              row.counted ? 1 : 0,
+              row.fitAltCostUsd,
+            ).changes > 0;
           if (inserted && row.counted) contribute(fromInput(row), 1);
           return inserted;
         },
@@ -509,6 +559,8 @@ export function usageRepo(db: Db) {
           for (const [id, d] of sessionDeltas) sessions.addUsage(id, d);
           teamDeltas.clear();
           personDeltas.clear();
+          lastTeam = undefined;
+          lastPerson = undefined;
           sessionDeltas.clear();
           hourlyDeltas.clear();
           utcPersonDeltas.clear();

@@ -1,13 +1,29 @@
 // POST /ingest/delivery (bearer): generic delivery events. All or nothing: a bad event (or an
 // unknown team name) rejects the batch with the field at fault; each event id is its idempotency key.
+// Unknown fields are ignored and named in `warnings`. A team-scoped token's events count for its
+// team; one naming another team is refused (403, nothing written).
 import type { Deps } from '../../deps.js';
 import { deliveryRepo } from '../../db/repos/delivery-repo.js';
 import { orgRepo } from '../../db/repos/org-repo.js';
-import { ValidationError, type FieldIssue } from '../../errors.js';
-import { defineRoute, type Route } from '../../http/route.js';
+import { ForbiddenError, ValidationError, type FieldIssue } from '../../errors.js';
+import { defineRoute, parseWith, type IngestCaller, type Route } from '../../http/route.js';
+import { unknownFieldWarnings } from '../field-warnings.js';
 import { kickAfterIngest, recordAfterIngest } from '../after-ingest.js';
 import { applyGenericEvent } from './generic-events.js';
-import { deliveryBatchSchema, type DeliveryBatch } from './schema.js';
+import { deliveryBatchSchema, deliveryEventSchema, type DeliveryBatch } from './schema.js';
+
+const KNOWN_FIELDS = Object.keys(deliveryEventSchema.shape);
+
+/** a scoped token's events may name its own team only; those naming none are its team's */
+function checkScope(batch: DeliveryBatch, scope: NonNullable<IngestCaller['team']>): void {
+  const issues: FieldIssue[] = [];
+  batch.events.forEach((e, i) => {
+    if (e.team !== undefined && e.team.toLowerCase() !== scope.name.toLowerCase()) {
+      issues.push({ path: `events.${i}.team`, message: `names team "${e.team}"; this token may only send events of team "${scope.name}"` });
+    }
+  });
+  if (issues.length > 0) throw new ForbiddenError(`this ingest token may only send events of team "${scope.name}"`, { issues: issues.slice(0, 10) });
+}
 import { workWriter } from './work-writer.js';
 
 export const GENERIC_DELIVERY_SOURCE = 'generic-delivery';
@@ -27,7 +43,9 @@ function resolveTeams(deps: Deps, batch: DeliveryBatch): Map<string, number> {
   return teams;
 }
 
-export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now: number) {
+export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now: number, caller: IngestCaller = {}) {
+  const scope = caller.team;
+  if (scope) checkScope(batch, scope);
   const teams = resolveTeams(deps, batch);
   const repo = deliveryRepo(deps.db);
   const org = orgRepo(deps.db);
@@ -41,7 +59,7 @@ export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now
         continue;
       }
       const person = e.user ? org.ensurePersonByEmail(e.user, now) : null;
-      const teamId = e.team !== undefined ? teams.get(e.team.toLowerCase())! : null;
+      const teamId = e.team !== undefined ? teams.get(e.team.toLowerCase())! : (scope?.id ?? null);
       applyGenericEvent(w, e, { teamId, person, ts: Date.parse(e.timestamp) });
       accepted += 1;
     }
@@ -54,13 +72,15 @@ export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now
 }
 
 export function genericDeliveryRoute(): Route {
-  return defineRoute<DeliveryBatch>({
+  return defineRoute<unknown>({
     method: 'POST',
     path: '/ingest/delivery',
     auth: 'bearer',
-    schema: deliveryBatchSchema,
-    async handle({ deps, body, now }) {
-      return { status: 200, body: await ingestDeliveryEvents(deps, body, now) };
+    async handle({ deps, body: raw, now, caller }) {
+      const body = parseWith(deliveryBatchSchema, raw);
+      const warnings = unknownFieldWarnings(raw, 'events', KNOWN_FIELDS);
+      const counts = await ingestDeliveryEvents(deps, body, now, caller);
+      return { status: 200, body: warnings.length > 0 ? { ...counts, warnings } : counts };
     },
   });
 }

@@ -9,6 +9,7 @@ import { canonical, hashKey, nanos, nanosToMs, str, toAttrs, type Attrs } from '
 import { CLAUDE_CODE_PROVIDER, METRICS, TOKEN_TYPES, identity, type MetricKind } from './claude-code.js';
 import type { ExportMetrics, Metric, NumberPoint } from './otlp-schema.js';
 import { Rejections } from './rejections.js';
+import { checkSessionTeam, type TeamScope } from './otlp-scope.js';
 
 const DELTA = 1;
 const CUMULATIVE = 2;
@@ -20,10 +21,14 @@ function temporalityOf(v: number | string | null | undefined): number {
   return 0;
 }
 
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
 function pointValue(p: NumberPoint): number {
-  const raw = p.asDouble ?? p.asInt;
+  // only the member sent is the point's own property (protobufjs keeps the other's default on the prototype)
+  const raw: unknown = has(p, 'asDouble') && p.asDouble != null ? p.asDouble : has(p, 'asInt') ? p.asInt : undefined;
   if (raw === null || raw === undefined) return NaN;
-  return typeof raw === 'number' ? raw : Number(raw);
+  if (typeof raw === 'number') return raw;
+  return Number(String(raw));
 }
 
 function pointCount(m: Metric): number {
@@ -35,16 +40,26 @@ interface Scope {
   resource: Attrs;
   resourceKey: string;
   scopeName: string;
+  /** a team-scoped token's team */
+  team?: TeamScope;
+  where: () => string;
 }
 
-export function ingestMetrics(batch: UsageBatch, body: ExportMetrics): Rejections {
+/** `team`: the team of a team-scoped token (checked beforehand: no attribute names another team) */
+export function ingestMetrics(batch: UsageBatch, body: ExportMetrics, team?: TeamScope): Rejections {
   const rejected = new Rejections();
   const usage = usageRepo(batch.db);
-  for (const rm of body.resourceMetrics ?? []) {
+  const at = { i: 0, j: 0 };
+  const where = () => `resourceMetrics.${at.i}.scopeMetrics.${at.j}`;
+  const resourceMetrics = body.resourceMetrics ?? [];
+  for (at.i = 0; at.i < resourceMetrics.length; at.i++) {
+    const rm = resourceMetrics[at.i]!;
     const resource = toAttrs(rm.resource?.attributes);
     const resourceKey = canonical(resource);
-    for (const sm of rm.scopeMetrics ?? []) {
-      const scope: Scope = { resource, resourceKey, scopeName: sm.scope?.name ?? '' };
+    const scopeMetrics = rm.scopeMetrics ?? [];
+    for (at.j = 0; at.j < scopeMetrics.length; at.j++) {
+      const sm = scopeMetrics[at.j]!;
+      const scope: Scope = { resource, resourceKey, scopeName: sm.scope?.name ?? '', team, where };
       for (const metric of sm.metrics ?? []) {
         const kind = METRICS[metric.name];
         if (!kind || kind === 'unused') continue;
@@ -108,7 +123,7 @@ function ingestPoint(
   const key = hashKey('m', seriesKey, startNs, timeNs);
   const ts = nanosToMs(timeNs);
   const who = identity(attrs);
-  const attribution = batch.attribute({ email: who.email, accountUuid: who.accountUuid, team: who.team });
+  const attribution = batch.attribute({ email: who.email, accountUuid: who.accountUuid, team: who.team, scopeTeamId: scope.team?.id });
   const session = who.sessionId
     ? batch.session({
         sessionId: who.sessionId,
@@ -119,6 +134,7 @@ function ingestPoint(
         accountUuid: who.accountUuid,
       })
     : undefined;
+  if (session) checkSessionTeam(scope.team, session.teamId, scope.where);
 
   if (kind === 'cost' || kind === 'tokens') {
     const tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };

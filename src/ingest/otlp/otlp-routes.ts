@@ -1,45 +1,86 @@
-// POST /v1/metrics and POST /v1/logs: OTLP/HTTP JSON from Claude Code (bearer token, gzip accepted).
-// Answers: {} on success; partialSuccess for points or records skipped as unusable (the client must not
-// retry them); 400 with field paths when the payload is not OTLP; 415 for protobuf, with the fix.
+// POST /v1/metrics and POST /v1/logs: OTLP/HTTP from Claude Code or a Collector, as JSON
+// (application/json) or protobuf (application/x-protobuf), gzip accepted, bearer token. Answers as
+// the OTLP specification says, in the request's encoding: an Export…ServiceResponse on success (with
+// partial_success for points or records skipped as unusable: the client must not retry them); on
+// failure the status code with a JSON error, or for protobuf requests a google.rpc.Status.
+import type { AppError } from '../../errors.js';
 import { defineRoute, parseWith, type Route } from '../../http/route.js';
-import { ingestBatch } from '../usage/usage-batch.js';
-import { ingestLogs } from './logs.js';
-import { ingestMetrics } from './metrics.js';
+import { exportLogs, exportMetrics, type ExportOutcome } from './otlp-export.js';
+import { decodeLogsRequest, decodeMetricsRequest, encodeLogsResponse, encodeMetricsResponse, encodeStatus } from './otlp-protobuf.js';
 import { exportLogsSchema, exportMetricsSchema, isExportLogs, isExportMetrics, type ExportLogs, type ExportMetrics } from './otlp-schema.js';
 
-export const PROTOBUF_MESSAGE =
-  'aispend reads OTLP as JSON only: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json ' +
-  '(or OTEL_EXPORTER_OTLP_METRICS_PROTOCOL / OTEL_EXPORTER_OTLP_LOGS_PROTOCOL) in the Claude Code environment.';
+const JSON_TYPE = 'application/json';
+export const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
+const PROTOBUF_ANSWER = 'application/x-protobuf';
 
-function unsupported(type: string): string | undefined {
-  if (type === 'application/x-protobuf' || type === 'application/protobuf') return PROTOBUF_MESSAGE;
-  return undefined;
+/** gRPC status codes for HTTP statuses, as OTLP maps them (google.rpc.Code in the Status body) */
+function grpcCode(status: number): number {
+  if (status === 400) return 3; // INVALID_ARGUMENT
+  if (status === 401) return 16; // UNAUTHENTICATED
+  if (status === 403) return 7; // PERMISSION_DENIED
+  if (status === 413) return 8; // RESOURCE_EXHAUSTED
+  if (status === 415) return 3;
+  if (status === 503) return 14; // UNAVAILABLE
+  return 13; // INTERNAL
+}
+
+/** the text of an error, issues included: what a protobuf Status carries */
+export function errorText(e: AppError): string {
+  const issues = (e.details as { issues?: Array<{ path: string; message: string }> } | undefined)?.issues;
+  const head = e.code === 'invalid_payload' ? 'invalid payload' : e.message;
+  if (!issues || issues.length === 0) return head;
+  return `${head}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+}
+
+function errorBytes(e: AppError, status: number, mediaType: string) {
+  if (!PROTOBUF_TYPES.includes(mediaType)) return undefined;
+  return { contentType: PROTOBUF_ANSWER, data: encodeStatus(grpcCode(status), errorText(e)) };
+}
+
+function answer(outcome: ExportOutcome, protobuf: boolean, signal: 'metrics' | 'logs') {
+  const partial = outcome.rejected > 0 ? { rejected: outcome.rejected, message: outcome.message } : undefined;
+  if (protobuf) {
+    const data = signal === 'metrics' ? encodeMetricsResponse(partial) : encodeLogsResponse(partial);
+    return { body: null, bytes: { contentType: PROTOBUF_ANSWER, data } };
+  }
+  if (!partial) return { body: {} };
+  return {
+    body: {
+      partialSuccess:
+        signal === 'metrics'
+          ? { rejectedDataPoints: partial.rejected, errorMessage: partial.message }
+          : { rejectedLogRecords: partial.rejected, errorMessage: partial.message },
+    },
+  };
 }
 
 export function otlpRoutes(): Route[] {
+  const contentTypes = [JSON_TYPE, ...PROTOBUF_TYPES];
   return [
     defineRoute({
       method: 'POST',
       path: '/v1/metrics',
       auth: 'bearer',
-      unsupportedMessage: unsupported,
-      async handle({ deps, body: raw }) {
-        const body: ExportMetrics = isExportMetrics(raw) ? raw : parseWith(exportMetricsSchema, raw);
-        const rejected = await ingestBatch(deps, (batch) => ingestMetrics(batch, body));
-        if (rejected.count === 0) return { body: {} };
-        return { body: { partialSuccess: { rejectedDataPoints: rejected.count, errorMessage: rejected.message() } } };
+      contentTypes,
+      parsers: Object.fromEntries(PROTOBUF_TYPES.map((t) => [t, decodeMetricsRequest])),
+      errorBytes,
+      async handle({ deps, body: raw, mediaType, caller }) {
+        const protobuf = PROTOBUF_TYPES.includes(mediaType);
+        const body: ExportMetrics = protobuf || isExportMetrics(raw) ? (raw as ExportMetrics) : parseWith(exportMetricsSchema, raw);
+        return answer(await exportMetrics(deps, body, caller), protobuf, 'metrics');
       },
     }),
     defineRoute({
       method: 'POST',
       path: '/v1/logs',
       auth: 'bearer',
-      unsupportedMessage: unsupported,
-      async handle({ deps, body: raw }) {
-        const body: ExportLogs = isExportLogs(raw) ? raw : parseWith(exportLogsSchema, raw);
-        const rejected = await ingestBatch(deps, (batch) => ingestLogs(batch, body));
-        if (rejected.count === 0) return { body: {} };
-        return { body: { partialSuccess: { rejectedLogRecords: rejected.count, errorMessage: rejected.message() } } };
+      contentTypes,
+      parsers: Object.fromEntries(PROTOBUF_TYPES.map((t) => [t, decodeLogsRequest])),
+      errorBytes,
+      async handle({ deps, body: raw, mediaType, caller }) {
+        const protobuf = PROTOBUF_TYPES.includes(mediaType);
+        const body: ExportLogs = protobuf || isExportLogs(raw) ? (raw as ExportLogs) : parseWith(exportLogsSchema, raw);
+        return answer(await exportLogs(deps, body, caller), protobuf, 'logs');
       },
     }),
   ];

@@ -70,10 +70,11 @@ export class UsageBatch {
   readonly now: number;
   private readonly dir: AttributionDirectory;
   private readonly attributions = new Map<string, Attribution>();
-  private readonly sessions = new Map<string, { hasEvents: boolean }>();
+  private readonly sessions = new Map<string, { hasEvents: boolean; teamId: number | null }>();
   private readonly counters = new Map<string, SessionCounters>();
   private readonly days = new Map<number, string>();
   private readonly coveredMinutes = new Set<string>();
+  private readonly lastCovered = { personId: -1, model: '', minute: -1 };
   private readonly sessionRepo: SessionRepo;
 
   constructor(private readonly deps: Deps) {
@@ -102,7 +103,7 @@ export class UsageBatch {
   }
 
   attribute(s: AttributionSignals): Attribution {
-    const key = `${s.email ?? ''}\u0000${s.accountUuid ?? ''}\u0000${s.team ?? ''}\u0000${s.apiKeyId ?? ''}\u0000${s.workspaceId ?? ''}\u0000${s.project ?? ''}`;
+    const key = `${s.email ?? ''}\u0000${s.accountUuid ?? ''}\u0000${s.team ?? ''}\u0000${s.apiKeyId ?? ''}\u0000${s.workspaceId ?? ''}\u0000${s.project ?? ''}\u0000${s.scopeTeamId ?? ''}`;
     let a = this.attributions.get(key);
     if (!a) {
       a = attribute(s, this.dir);
@@ -111,8 +112,8 @@ export class UsageBatch {
     return a;
   }
 
-  /** Creates or fills in the session (once per batch) and widens its activity window. */
-  session(s: SessionSighting): { hasEvents: boolean } {
+  /** Creates or fills in the session (once per batch) and widens its activity window; its team as stored. */
+  session(s: SessionSighting): { hasEvents: boolean; teamId: number | null } {
     let st = this.sessions.get(s.sessionId);
     if (!st) {
       st = this.sessionRepo.ensure({
@@ -173,6 +174,12 @@ export class UsageBatch {
    */
   coverEvent(personId: number, model: string, ts: number): void {
     const minute = Math.floor(ts / MINUTE_MS);
+    // events come in runs of one person, model and minute
+    const last = this.lastCovered;
+    if (last.personId === personId && last.minute === minute && last.model === model) return;
+    last.personId = personId;
+    last.model = model;
+    last.minute = minute;
     const key = `${personId}\u0000${model}\u0000${minute}`;
     if (this.coveredMinutes.has(key)) return;
     this.coveredMinutes.add(key);

@@ -1,13 +1,35 @@
 // POST /ingest/usage: generic usage records. All or nothing: one bad record rejects the batch (400 with
-// the record's field path) and nothing is written; `id` makes a retried delivery count once.
+// the record's field path) and nothing is written; `id` makes a retried delivery count once. Unknown
+// fields are ignored and named in `warnings`. A team-scoped token's records count for its team; one
+// that names another team, or adds to another team's session, is refused (403, nothing written).
 import type { Deps } from '../../deps.js';
-import { ValidationError, type FieldIssue } from '../../errors.js';
-import { defineRoute, type Route } from '../../http/route.js';
+import { ForbiddenError, ValidationError, type FieldIssue } from '../../errors.js';
+import { defineRoute, parseWith, type IngestCaller, type Route } from '../../http/route.js';
+import { unknownFieldWarnings, type FieldWarning } from '../field-warnings.js';
 import { SOURCE } from '../../domain/counting.js';
 import { billingSourceOf, priceProviderOf } from '../../domain/billing-source.js';
 import { modelFitAltCost, normalizeProvider, priceTokens } from '../../domain/pricing.js';
 import { ingestBatch } from './usage-batch.js';
-import { usageBodySchema, type UsageBody } from './usage-schema.js';
+import { usageBodySchema, usageRecordSchema, type UsageBody } from './usage-schema.js';
+
+const KNOWN_FIELDS = Object.keys(usageRecordSchema.shape);
+
+type Scope = NonNullable<IngestCaller['team']>;
+
+function scopeRefusal(scope: Scope, issues: FieldIssue[]): ForbiddenError {
+  return new ForbiddenError(`this ingest token may only send usage of team "${scope.name}"`, { issues: issues.slice(0, 10) });
+}
+
+/** a scoped token's records may name its own team only */
+function checkScope(body: UsageBody, scope: Scope): void {
+  const issues: FieldIssue[] = [];
+  body.records.forEach((r, i) => {
+    if (r.team && r.team.toLowerCase() !== scope.name.toLowerCase()) {
+      issues.push({ path: `records.${i}.team`, message: `names team "${r.team}"; this token may only send usage of team "${scope.name}"` });
+    }
+  });
+  if (issues.length > 0) throw scopeRefusal(scope, issues);
+}
 
 /** records further in the future than this are refused (a wrong clock or unit) */
 const FUTURE_SLACK_MS = 24 * 3_600_000;
@@ -22,17 +44,19 @@ function checkTimes(body: UsageBody, now: number): void {
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<{ accepted: number; duplicates: number }> {
+export async function ingestUsageRecords(deps: Deps, body: UsageBody, caller: IngestCaller = {}): Promise<{ accepted: number; duplicates: number }> {
   checkTimes(body, deps.clock.now());
+  const scope = caller.team;
+  if (scope) checkScope(body, scope);
   const unknownTeams = new Set<string>();
   const result = await ingestBatch(deps, (batch) => {
     let accepted = 0;
     let duplicates = 0;
-    for (const r of body.records) {
+    for (const [i, r] of body.records.entries()) {
       const ts = Date.parse(r.timestamp);
       const provider = normalizeProvider(r.provider);
-      const a = batch.attribute({ email: r.user ?? undefined, team: r.team ?? undefined, project: r.project ?? undefined });
-      if (r.team && a.teamSource !== 'attribute') unknownTeams.add(r.team);
+      const a = batch.attribute({ email: r.user ?? undefined, team: r.team ?? undefined, project: r.project ?? undefined, scopeTeamId: scope?.id });
+      if (r.team && a.teamSource !== 'attribute' && a.teamSource !== 'token') unknownTeams.add(r.team);
       const tokens = { input: r.input_tokens, output: r.output_tokens, cacheRead: r.cache_read_tokens ?? 0, cacheWrite: r.cache_write_tokens ?? 0 };
       // a person's Claude plan covers their Claude Code, not the API calls a gateway reports
       const billingSource = billingSourceOf(provider, r.model);
@@ -44,7 +68,12 @@ export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<{
         costSource = p.priced ? 'computed' : 'unpriced';
       }
       if (r.session_id) {
-        batch.session({ sessionId: r.session_id, source: 'generic', at: ts, attribution: a, email: r.user?.toLowerCase(), project: r.project });
+        const st = batch.session({ sessionId: r.session_id, source: 'generic', at: ts, attribution: a, email: r.user?.toLowerCase(), project: r.project });
+        if (scope && st.teamId !== null && st.teamId !== scope.id) {
+          throw scopeRefusal(scope, [
+            { path: `records.${i}.session_id`, message: `this session belongs to another team; this token may only send usage of team "${scope.name}"` },
+          ]);
+        }
       }
       const inserted = batch.addUsage({
         idemKey: `gen:${r.id}`,
@@ -82,11 +111,15 @@ export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<{
 }
 
 export function usageRoute(): Route {
-  return defineRoute({
+  return defineRoute<unknown>({
     method: 'POST',
     path: '/ingest/usage',
     auth: 'bearer',
-    schema: usageBodySchema,
-    handle: async ({ deps, body }) => ({ body: await ingestUsageRecords(deps, body) }),
+    async handle({ deps, body: raw, caller }) {
+      const body = parseWith(usageBodySchema, raw);
+      const warnings: FieldWarning[] = unknownFieldWarnings(raw, 'records', KNOWN_FIELDS);
+      const result = await ingestUsageRecords(deps, body, caller);
+      return { body: warnings.length > 0 ? { ...result, warnings } : result };
+    },
   });
 }

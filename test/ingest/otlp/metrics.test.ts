@@ -119,11 +119,13 @@ describe('POST /v1/metrics with a Claude Code export (several resources, both te
 });
 
 describe('POST /v1/metrics refusals', () => {
-  it('415 for protobuf, naming the fix', async () => {
-    const res = await t.ingest('/v1/metrics', Buffer.from([0x0a, 0x00]).toString(), { 'content-type': 'application/x-protobuf' });
+  it('415 for a content type that is neither OTLP JSON nor protobuf, naming both', async () => {
+    const res = await t.ingest('/v1/metrics', 'resourceMetrics=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
     const body = (await res.json()) as { message: string };
-    expect(body.message).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json');
+    expect(body.message).toBe(
+      'Content-Type application/x-www-form-urlencoded is not supported; send application/json or application/x-protobuf or application/protobuf',
+    );
   });
 
   it('401 without a token and with a wrong one', async () => {
