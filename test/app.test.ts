@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -11,6 +11,7 @@ import type { Feature } from '../src/feature.js';
 import { defineRoute } from '../src/http/route.js';
 import { silentLogger } from '../src/logger.js';
 import { startFakeSlack } from './helpers/fake-slack.js';
+import { runTs } from './helpers/run-node.js';
 import { tempDbPath } from './helpers/temp-db.js';
 import { startTestApp } from './helpers/test-app.js';
 
@@ -19,24 +20,12 @@ afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
 });
 
+/** `npm start` in a fresh folder (no .env) with only these variables */
 function runMain(
   env: Record<string, string>,
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+  onStderr?: (text: string, child: ChildProcess) => void,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-      onStderr?.(stderr, child);
-    });
-    child.on('close', (code) => resolve({ code, stderr, stdout }));
-  });
+  return runTs('src/main.ts', [], { env, onStderr });
 }
 
 describe('start-up', () => {
