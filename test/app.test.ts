@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, SlackAuthError } from '../src/app.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp, SlackAuthError, SlackUnreachableError } from '../src/app.js';
 import { fixedClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
@@ -74,6 +76,60 @@ describe('start-up', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('tells an unreachable Slack apart from a rejected token: an HTTP error between us and Slack', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    slack.failNext('auth.test', { status: 502, count: 5 });
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_PATH: tmp.path } as never,
+      { requireSlack: true },
+    );
+    const db = openDatabase(tmp.path);
+    cleanups.push(() => {
+      db.close();
+    });
+    const err = await buildApp({ config, db, logger: silentLogger, clock: fixedClock(0), schedule: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SlackUnreachableError);
+    expect((err as Error).message).toBe(
+      `Cannot reach Slack at ${slack.apiUrl}: HTTP 502 Bad Gateway (not Slack's Web API answering). The token was not tried; check the network, the proxy, or SLACK_API_URL.`,
+    );
+  });
+
+  it('npm start: Slack unreachable is one line naming the URL and the reason, and never blames the token', async () => {
+    const closed = await startFakeSlack();
+    const url = closed.apiUrl;
+    await closed.stop(); // nothing listens on its port any more
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    const r = await runMain({ SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: url, PORT: '0', DATABASE_PATH: tmp.path });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.at(-1)).toBe(
+      `Cannot reach Slack at ${url}: connection refused (ECONNREFUSED). The token was not tried; check the network, the proxy, or SLACK_API_URL.`,
+    );
+    expect(r.stderr).not.toMatch(/rejected|OAuth/);
+  });
+
+  it('npm start reads the .env of the folder it runs in', async () => {
+    const closed = await startFakeSlack();
+    const url = closed.apiUrl;
+    await closed.stop();
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    writeFileSync(
+      join(tmp.dir, '.env'),
+      `SLACK_BOT_TOKEN=xoxb-from-dotenv\nSLACK_SIGNING_SECRET=from-dotenv\nSLACK_API_URL=${url}\nPORT=0\nDATABASE_PATH=${tmp.path}\n`,
+    );
+    const r = await runTs('src/main.ts', [], { cwd: tmp.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Cannot reach Slack at ${url}`);
   });
 
   it('npm start with no configuration lists every missing variable and points to the demo', async () => {
