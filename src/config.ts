@@ -80,6 +80,10 @@ const schema = z.object({
   OPENAI_API_URL: url('https://api.openai.com'),
   INGEST_BODY_LIMIT_BYTES: num(5 * 1024 * 1024, { int: true, min: 1024 }),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  RETENTION_DAYS: num(90, { int: true, min: 7 }),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    error: 'must be at least 16 characters (make one with: openssl rand -hex 24)',
+  }),
 });
 
 /** every variable the schema reads (.env.example documents each one; a test checks it) */
@@ -127,6 +131,10 @@ export interface Config {
   openai: { adminApiKey?: string; apiUrl: string };
   ingestBodyLimitBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** raw usage rows, tool results and delivery claims are kept this many days; older records are not counted */
+  retentionDays: number;
+  /** when set, GET /metrics needs it as a bearer token */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -221,6 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
     openai: { adminApiKey: d.OPENAI_ADMIN_API_KEY, apiUrl: d.OPENAI_API_URL.replace(/\/+$/, '') },
     ingestBodyLimitBytes: d.INGEST_BODY_LIMIT_BYTES,
     logLevel: d.LOG_LEVEL,
+    retentionDays: d.RETENTION_DAYS,
+    metricsToken: d.METRICS_TOKEN,
   };
 }
 

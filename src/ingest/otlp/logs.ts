@@ -53,6 +53,10 @@ export function ingestLogs(batch: UsageBatch, body: ExportLogs): Rejections {
           rejected.add(1, `${name} has no timestamp`);
           continue;
         }
+        if (batch.tooOld(time.ms)) {
+          rejected.addTooOld(1, batch.retentionDays);
+          continue;
+        }
         ingestEvent(batch, name, EVENTS[name]!, attrs, time, rejected);
       }
     }

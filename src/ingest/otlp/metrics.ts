@@ -105,8 +105,10 @@ function ingestPoint(
     if (prev && prev.startNs === startNs) windowStartNs = prev.lastTimeNs;
   }
   if (increase <= 0) return;
-  const key = hashKey('m', seriesKey, startNs, timeNs);
   const ts = nanosToMs(timeNs);
+  // after the cumulative step, so the series still moves on: a later point adds only its own increase
+  if (batch.tooOld(ts)) return rejected.addTooOld(1, batch.retentionDays);
+  const key = hashKey('m', seriesKey, startNs, timeNs);
   const who = identity(attrs);
   const attribution = batch.attribute({ email: who.email, accountUuid: who.accountUuid, team: who.team });
   const session = who.sessionId

@@ -7,6 +7,7 @@ import { SOURCE } from '../../domain/counting.js';
 import { billingSourceOf, priceProviderOf } from '../../domain/billing-source.js';
 import { modelFitAltCost, normalizeProvider, priceTokens } from '../../domain/pricing.js';
 import { ingestBatch } from './usage-batch.js';
+import { tooOldWarnings } from '../too-old.js';
 import { usageBodySchema, type UsageBody } from './usage-schema.js';
 
 /** records further in the future than this are refused (a wrong clock or unit) */
@@ -22,14 +23,27 @@ function checkTimes(body: UsageBody, now: number): void {
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<{ accepted: number; duplicates: number }> {
+export interface UsageAnswer {
+  accepted: number;
+  duplicates: number;
+  /** records older than RETENTION_DAYS, not counted (only when there are some) */
+  too_old?: number;
+  warnings?: FieldIssue[];
+}
+
+export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<UsageAnswer> {
   checkTimes(body, deps.clock.now());
   const unknownTeams = new Set<string>();
   const result = await ingestBatch(deps, (batch) => {
     let accepted = 0;
     let duplicates = 0;
-    for (const r of body.records) {
+    const tooOld: number[] = [];
+    for (const [i, r] of body.records.entries()) {
       const ts = Date.parse(r.timestamp);
+      if (batch.tooOld(ts)) {
+        tooOld.push(i);
+        continue;
+      }
       const provider = normalizeProvider(r.provider);
       const a = batch.attribute({ email: r.user ?? undefined, team: r.team ?? undefined, project: r.project ?? undefined });
       if (r.team && a.teamSource !== 'attribute') unknownTeams.add(r.team);
@@ -71,7 +85,12 @@ export async function ingestUsageRecords(deps: Deps, body: UsageBody): Promise<{
       if (inserted) accepted += 1;
       else duplicates += 1;
     }
-    return { accepted, duplicates };
+    const answer: UsageAnswer = { accepted, duplicates };
+    if (tooOld.length > 0) {
+      answer.too_old = tooOld.length;
+      answer.warnings = tooOldWarnings(tooOld, (i) => `records.${i}.timestamp`, deps.config.retentionDays);
+    }
+    return answer;
   });
   if (unknownTeams.size > 0) {
     deps.logger.warn('generic usage named teams that do not exist; attributed by person or mapping instead', {
