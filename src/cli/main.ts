@@ -1,4 +1,4 @@
-// `npx aispend <command>`: admin tasks that need no Slack (ingest tokens, file import, the demo).
+// `npx aispend <command>`: admin tasks beside the running bot (ingest tokens, backup, doctor, the demo).
 import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { runTokensCommand } from './tokens.js';
@@ -8,7 +8,11 @@ const USAGE = `Usage: npx aispend <command>
   tokens create <name>     make an ingest token; it is printed once, only its hash is stored
   tokens list              list tokens (names, dates; never the tokens)
   tokens revoke <name>     revoke a token: requests with it get 401 from then on
-  demo [--out <folder>]    build a demo org offline and write its digests (same as npm run demo)
+  backup <file>            an online copy of the database (safe while aispend runs), checked, written atomically
+  doctor                   check the set-up: configuration, database, Slack, webhooks, pollers, tokens
+  demo [--out <folder>] [--db <file>]
+                           build a demo org offline and write its digests (same as npm run demo);
+                           --db keeps its database, to open it in Slack: DATABASE_PATH=<file> npm start
 
 The database is DATABASE_PATH (default data/aispend.db); .env is read when present.`;
 
@@ -36,6 +40,24 @@ async function main(argv: string[]): Promise<number> {
       return 78;
     }
     throw e;
+  }
+  if (cmd === 'backup') {
+    const { BackupError, backupSummary, runBackup } = await import('../operations/backup.js');
+    const [file, ...extra] = rest;
+    if (!file || extra.length > 0) {
+      console.error('Usage: npx aispend backup <file>   (e.g. backups/aispend-$(date +%F).db)');
+      return 2;
+    }
+    try {
+      console.log(backupSummary(await runBackup(config.databasePath, file), config.databasePath));
+      return 0;
+    } catch (e) {
+      if (e instanceof BackupError) {
+        console.error(e.message);
+        return 1;
+      }
+      throw e;
+    }
   }
   if (cmd === 'tokens') {
     const db = openDatabase(config.databasePath);
