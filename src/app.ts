@@ -19,6 +19,7 @@ import { slackClientOptions, slackSenderClient } from './slack/client.js';
 import { slackFailure } from './slack/slack-errors.js';
 import { outboxIdle } from './slack/outbox.js';
 import { features as allFeatures } from './features.js';
+import { createMetrics } from './metrics.js';
 
 /** how long a stop waits for background work (after-ingest, outbox sends) to finish */
 const STOP_WAIT_MS = 2_000;
@@ -117,7 +118,16 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
     throw startupSlackError(e, config.slack.apiUrl, 'SLACK_BOT_TOKEN');
   }
 
-  const deps: Deps = { db, config, logger, clock, slack: bolt.client, slackSender: slackSenderClient(config), afterIngest: [] };
+  const deps: Deps = {
+    db,
+    config,
+    logger,
+    clock,
+    slack: bolt.client,
+    slackSender: slackSenderClient(config),
+    afterIngest: [],
+    metrics: createMetrics(),
+  };
   for (const f of features) f.init?.(deps);
 
   bolt.error(async (err) => {

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Deps } from '../deps.js';
+import type { Metrics } from '../metrics.js';
 import { AppError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, type FieldIssue } from '../errors.js';
 import { tokenRepo } from '../db/repos/token-repo.js';
 import { safeEqual } from './crypto.js';
@@ -87,6 +88,14 @@ export function errorBody(e: AppError): { status: number; body: Record<string, u
   return { status: e.status, body: { error: e.code, message: e.message } };
 }
 
+/** records of an `{"accepted","duplicates","too_old"}` answer, for /metrics */
+function countRecords(metrics: Metrics, route: string, body: unknown): void {
+  const b = (body ?? {}) as { accepted?: unknown; duplicates?: unknown; too_old?: unknown };
+  if (typeof b.accepted === 'number') metrics.ingestRecords(route, 'accepted', b.accepted);
+  if (typeof b.duplicates === 'number') metrics.ingestRecords(route, 'duplicate', b.duplicates);
+  if (typeof b.too_old === 'number') metrics.ingestRecords(route, 'too_old', b.too_old);
+}
+
 export function defineRoute<T>(spec: RouteSpec<T>): Route {
   const accepted = spec.contentTypes ?? ['application/json'];
   return {
@@ -94,6 +103,13 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
     path: spec.path,
     async serve(req, res, deps) {
       const log = deps.logger.child({ route: spec.path });
+      const started = performance.now();
+      // ingest and webhook routes (POST) are measured for /metrics; reads such as /healthz are not
+      const observe = (status: number, body: unknown, reason?: string) => {
+        if (spec.method !== 'POST' || !deps.metrics) return;
+        deps.metrics.ingestRequest(spec.path, status, (performance.now() - started) / 1000, reason);
+        countRecords(deps.metrics, spec.path, body);
+      };
       try {
         spec.precheck?.(deps);
         if (spec.auth === 'bearer') checkBearer(req.headers, deps);
@@ -121,15 +137,18 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
         const body = spec.schema ? parseWith(spec.schema, parsed) : (parsed as T);
         const result = await spec.handle({ deps, body, raw, headers: req.headers, now: deps.clock.now() });
         sendJson(res, result.status ?? 200, result.body);
+        observe(result.status ?? 200, result.body);
       } catch (e) {
         if (e instanceof AppError) {
           const { status, body } = errorBody(e);
           if (status >= 500) log.error('route failed', { code: e.code, status });
           else log.info('request refused', { code: e.code, status });
           sendJson(res, status, body);
+          observe(status, undefined, e instanceof ValidationError ? 'invalid_payload' : e.code);
         } else {
           log.error('route crashed', { err: e });
           sendJson(res, 500, { error: 'internal_error', message: 'something went wrong; it has been logged' });
+          observe(500, undefined, 'internal_error');
         }
       }
     },

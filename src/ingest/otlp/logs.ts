@@ -48,6 +48,7 @@ export function ingestLogs(batch: UsageBatch, body: ExportLogs): Rejections {
         const attrs = toAttrs(lr.attributes, Object.assign(Object.create(null) as Attrs, resource));
         const name = eventName(lr, attrs);
         if (!name) continue; // not a Claude Code event we read
+        rejected.seen += 1;
         const time = eventTime(lr, attrs);
         if (!time) {
           rejected.add(1, `${name} has no timestamp`);

@@ -48,6 +48,7 @@ export function ingestMetrics(batch: UsageBatch, body: ExportMetrics): Rejection
       for (const metric of sm.metrics ?? []) {
         const kind = METRICS[metric.name];
         if (!kind || kind === 'unused') continue;
+        rejected.seen += metric.sum?.dataPoints?.length ?? pointCount(metric);
         if (!metric.sum) {
           rejected.add(pointCount(metric), `${metric.name} is not a sum (only sums are read)`);
           continue;

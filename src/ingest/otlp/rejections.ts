@@ -1,5 +1,7 @@
 // Points or records skipped as unusable, answered as OTLP partial success (the client must not retry).
 export class Rejections {
+  /** Claude Code points or records read (the rest of the export is not ours) */
+  seen = 0;
   count = 0;
   /** of which: older than RETENTION_DAYS */
   tooOld = 0;
