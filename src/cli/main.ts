@@ -17,7 +17,7 @@ const USAGE = `Usage: npx aispend <command>
 The database is DATABASE_PATH (default data/aispend.db); .env is read when present.`;
 
 async function main(argv: string[]): Promise<number> {
-  loadDotEnv();
+  const dotenvLoaded = loadDotEnv();
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     console.log(USAGE);
@@ -30,6 +30,14 @@ async function main(argv: string[]): Promise<number> {
     const result = await runDemo({ outDir, log: (line) => console.log(line) });
     console.log(`\nDemo digests written to ${result.outDir} (${result.files.length} files).`);
     return 0;
+  }
+  if (cmd === 'doctor') {
+    // before loading the configuration: its problems are the doctor's first findings
+    const { runDoctor } = await import('../operations/doctor/doctor.js');
+    const report = await runDoctor(process.env, Date.now(), { dotenvLoaded });
+    for (const line of report.lines) console.log(line);
+    console.log(report.exitCode === 0 ? '\nAll checks passed.' : '\nSome checks failed: each ✖ line says how to fix it.');
+    return report.exitCode;
   }
   let config;
   try {

@@ -2,6 +2,7 @@
 // (network, DNS, proxy, timeout, an HTTP error from something in between: the token was never tried)
 // is kept apart from "Slack rejected the token" (Slack answered, and said no). Start-up and
 // `aispend doctor` both say it this way.
+import { networkReason } from '../http/network-error.js';
 
 export type SlackFailure =
   | { kind: 'unreachable'; reason: string }
@@ -27,37 +28,6 @@ interface ErrorLike {
   statusMessage?: string;
   data?: { error?: string };
   original?: unknown;
-  cause?: unknown;
-  name?: string;
-  errors?: unknown[];
-}
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  CERT_HAS_EXPIRED: 'TLS certificate expired',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
-  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate not trusted (self-signed in chain)',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate not trusted (self-signed)',
-};
-
-/** the innermost useful reason of a network error (fetch wraps it in `cause`, sometimes an AggregateError) */
-function networkReason(e: unknown, depth = 0): string | undefined {
-  if (!e || typeof e !== 'object' || depth > 5) return undefined;
-  const x = e as ErrorLike;
-  if (x.name === 'TimeoutError' || x.name === 'AbortError') return 'no answer in time';
-  if (x.code && NETWORK_CODES[x.code]) return `${NETWORK_CODES[x.code]} (${x.code})`;
-  const inner = networkReason(x.cause, depth + 1) ?? (Array.isArray(x.errors) ? networkReason(x.errors[0], depth + 1) : undefined);
-  if (inner) return inner;
-  if (x.code && /^E[A-Z]+$/.test(x.code)) return `${x.message ?? 'network error'} (${x.code})`;
-  // fetch's own "fetch failed" says nothing: the innermost cause does (e.g. "bad port")
-  if (depth > 0 && x.message && x.message !== 'fetch failed') return x.message;
-  return undefined;
 }
 
 /** Classifies an error thrown by @slack/web-api (directly or through Bolt). */

@@ -19,6 +19,8 @@ export function opsRepo(db: Db) {
     );
     const dead = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'dead'`);
     const settingsLike = db.prepare(`SELECT key, value FROM settings WHERE key >= ? AND key < ? ORDER BY key`);
+    // the claims' key starts with the source: this reads one source's claims (webhook deliveries: few)
+    const lastClaim = db.prepare('SELECT MAX(received_at) AS at FROM processed_deliveries WHERE source = ?');
     return {
       outboxBacklog(): OutboxBacklog {
         const b = backlog.get() as { pending: number; oldest: number | null };
@@ -30,6 +32,8 @@ export function opsRepo(db: Db) {
         const rows = settingsLike.all(prefix, `${prefix}\uffff`) as Array<{ key: string; value: string }>;
         return new Map(rows.map((r) => [r.key.slice(prefix.length), r.value]));
       },
+      /** when a delivery of this source (github, jira, linear, generic-delivery) was last taken; null: never */
+      lastDeliveryAt: (source: string): number | null => (lastClaim.get(source) as { at: number | null }).at,
       /** pages in use and free, and the page size (the file's size is pages × size) */
       pageStats(): { pages: number; freePages: number; pageSize: number } {
         return {
