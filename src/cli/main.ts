@@ -24,12 +24,27 @@ async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 1;
   }
   if (cmd === 'demo') {
-    const { runDemo } = await import('./demo.js');
-    const outIdx = rest.indexOf('--out');
-    const outDir = outIdx >= 0 ? rest[outIdx + 1] : undefined;
-    const result = await runDemo({ outDir, log: (line) => console.log(line) });
-    console.log(`\nDemo digests written to ${result.outDir} (${result.files.length} files).`);
-    return 0;
+    const { DemoError, runDemo } = await import('./demo.js');
+    const option = (name: string) => {
+      const i = rest.indexOf(name);
+      return i >= 0 ? rest[i + 1] : undefined;
+    };
+    const unknown = rest.filter((w, i) => w.startsWith('--') && !['--out', '--db'].includes(w) && !['--out', '--db'].includes(rest[i - 1] ?? ''));
+    if (unknown.length > 0 || (rest.includes('--db') && !option('--db')) || (rest.includes('--out') && !option('--out'))) {
+      console.error('Usage: npm run demo -- [--out <folder>] [--db <file>]');
+      return 2;
+    }
+    try {
+      const result = await runDemo({ outDir: option('--out'), dbPath: option('--db'), log: (line) => console.log(line) });
+      console.log(`\nDemo digests written to ${result.outDir} (${result.files.length} files).`);
+      return 0;
+    } catch (e) {
+      if (e instanceof DemoError) {
+        console.error(e.message);
+        return 1;
+      }
+      throw e;
+    }
   }
   if (cmd === 'doctor') {
     // before loading the configuration: its problems are the doctor's first findings
