@@ -319,3 +319,18 @@ describe.each(['Asia/Kolkata', 'America/New_York'])('retention in %s', (tz) => {
     expect(second).toMatchObject({ usageRows: 6, complete: true });
   });
 });
+
+describe('the retention job', () => {
+  it('runs at start (a restored backup or a lowered RETENTION_DAYS is trimmed at once) and daily at 03:23', async () => {
+    const { operationsFeature } = await import('../../src/operations/index.js');
+    const { testConfig } = await import('../../src/config.js');
+    const { openTempDb } = await import('../helpers/temp-db.js');
+    const tmp = openTempDb();
+    try {
+      const jobs = operationsFeature.jobs!({ db: tmp.db, config: testConfig(), logger: (await import('../../src/logger.js')).silentLogger, clock: { now: () => NOW }, afterIngest: [] });
+      expect(jobs.map((j) => [j.name, j.cron, j.runOnStart])).toEqual([['retention', '23 3 * * *', true]]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
