@@ -9,7 +9,11 @@ import { usageRepo } from '../../src/db/repos/usage-repo.js';
 import { afterIngestIdle } from '../../src/ingest/index.js';
 import { reconcileEverything } from '../../src/ingest/billing/reconcile.js';
 import { pollProviders } from '../../src/ingest/providers/pollers.js';
+import { testConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import { operationsFeature } from '../../src/operations/index.js';
 import { lastRetentionRun, runRetention } from '../../src/operations/retention.js';
+import { openTempDb } from '../helpers/temp-db.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { logsExport, metricsExport } from '../ingest/otlp/otlp-builders.js';
 import { ANTHROPIC_KEY, FakeProvider, costReportBucket, emptyPage } from '../ingest/providers/fake-provider.js';
@@ -321,13 +325,10 @@ describe.each(['Asia/Kolkata', 'America/New_York'])('retention in %s', (tz) => {
 });
 
 describe('the retention job', () => {
-  it('runs at start (a restored backup or a lowered RETENTION_DAYS is trimmed at once) and daily at 03:23', async () => {
-    const { operationsFeature } = await import('../../src/operations/index.js');
-    const { testConfig } = await import('../../src/config.js');
-    const { openTempDb } = await import('../helpers/temp-db.js');
+  it('runs at start (a restored backup or a lowered RETENTION_DAYS is trimmed at once) and daily at 03:23', () => {
     const tmp = openTempDb();
     try {
-      const jobs = operationsFeature.jobs!({ db: tmp.db, config: testConfig(), logger: (await import('../../src/logger.js')).silentLogger, clock: { now: () => NOW }, afterIngest: [] });
+      const jobs = operationsFeature.jobs!({ db: tmp.db, config: testConfig(), logger: silentLogger, clock: { now: () => NOW }, afterIngest: [] });
       expect(jobs.map((j) => [j.name, j.cron, j.runOnStart])).toEqual([['retention', '23 3 * * *', true]]);
     } finally {
       tmp.cleanup();
