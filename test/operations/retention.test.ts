@@ -15,8 +15,9 @@ import { operationsFeature } from '../../src/operations/index.js';
 import { lastRetentionRun, runRetention } from '../../src/operations/retention.js';
 import { openTempDb } from '../helpers/temp-db.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+import { blockText } from '../queries/summary-seed.js';
 import { logsExport, metricsExport } from '../ingest/otlp/otlp-builders.js';
-import { ANTHROPIC_KEY, FakeProvider, costReportBucket, emptyPage } from '../ingest/providers/fake-provider.js';
+import { ANTHROPIC_KEY, FakeProvider, OPENAI_KEY, costReportBucket, emptyPage } from '../ingest/providers/fake-provider.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
@@ -286,6 +287,50 @@ describe.each(['Asia/Kolkata', 'America/New_York'])('retention in %s', (tz) => {
     );
     expect(delivery).toMatchObject({ accepted: 1, duplicates: 0, too_old: 1, warnings: [{ path: 'events.0.timestamp' }] });
     expect(spend()).toBe(58.25);
+  });
+
+  it('a mapping made after retention moves what is kept, leaves older spend where it was counted, and counts nothing twice', async () => {
+    // OpenAI costs of project proj_p: $15 on Oct 5, $12 on Nov 12; a gateway reported $10 of calls of
+    // proj_p on each day, with no person or team
+    const costs = (day: string, usd: number) => ({
+      object: 'bucket',
+      start_time: Date.parse(`${day}T00:00:00Z`) / 1000,
+      end_time: Date.parse(`${day}T00:00:00Z`) / 1000 + 86_400,
+      results: [{ object: 'organization.costs.result', amount: { value: usd, currency: 'usd' }, line_item: 'gpt-4.1-mini, input', project_id: 'proj_p', api_key_id: null }],
+    });
+    api.on('/v1/organization/costs', () => ({ body: { object: 'page', data: [costs('2026-10-05', 15), costs('2026-11-12', 12)], has_more: false, next_page: null } }));
+    api.on('/v1/organization/usage/completions', () => ({ body: { object: 'page', ...emptyPage } }));
+    const app = await startTestApp({
+      now: Date.parse('2026-10-05T13:00:00Z'),
+      env: { AISPEND_TIMEZONE: tz, RETENTION_DAYS: '30', OPENAI_ADMIN_API_KEY: OPENAI_KEY, OPENAI_API_URL: api.url, POLL_BACKFILL_DAYS: '60' },
+    });
+    t = app;
+    await app.command('admin team create platform <#C0PLAT|platform>', { user: TEST_ADMIN });
+    const gateway = (day: string) => ({ records: [{ id: `p-${day}`, provider: 'openai', model: 'gpt-4.1-mini', timestamp: `${day}T12:00:00Z`, project: 'proj_p', input_tokens: 100, output_tokens: 10, cost_usd: 10 }] });
+    await ok(await app.ingest('/ingest/usage', gateway('2026-10-05')));
+    app.clock.set(Date.parse('2026-11-12T13:00:00Z'));
+    await ok(await app.ingest('/ingest/usage', gateway('2026-11-12')));
+    app.clock.set(NOW);
+    await pollProviders(app.app.deps, NOW, { sleep: async () => {} });
+    const byTeamMonth = () =>
+      app.db
+        .prepare("SELECT team_id AS team, substr(day, 1, 7) AS month, ROUND(SUM(cost_usd), 6) AS usd FROM usage_daily_team GROUP BY 1, 2 ORDER BY 1, 2")
+        .all();
+    // each day counts max(bill, telemetry): $15 on Oct 5 and $12 on Nov 12, all unattributed (team 0)
+    expect(byTeamMonth()).toEqual([
+      { team: 0, month: '2026-10', usd: 15 },
+      { team: 0, month: '2026-11', usd: 12 },
+    ]);
+    await runRetention(app.app.deps, NOW);
+
+    const answer = await app.command('admin map project proj_p platform', { user: TEST_ADMIN });
+    // Nov 12 is inside the window: its $10 of calls and its $12 bill line move, and the day still counts $12;
+    // Oct 5 is not: its bill stays with the telemetry it was reconciled with, and still counts $15 (not $25)
+    expect(byTeamMonth()).toEqual([
+      { team: 0, month: '2026-10', usd: 15 },
+      { team: 1, month: '2026-11', usd: 12 },
+    ]);
+    expect(blockText(answer)).toMatch(/Moved \$12\.00 of unattributed spend \(Nov 1[12], 2026 – Nov 1[23], 2026\) to \*platform\*/);
   });
 
   it('ingest keeps flowing while a run deletes a backlog', async () => {
