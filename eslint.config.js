@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 // - a feature (src/<feature>/): other features only through their public module, index.ts;
 // - nothing outside src/db runs SQL.
 // Import cycles (type-only ones included) are refused by dependency-cruiser (.dependency-cruiser.cjs).
-export const FEATURES = ['ingest', 'org', 'digest', 'loops', 'budgets', 'queries', 'quality'];
+export const FEATURES = ['ingest', 'org', 'digest', 'loops', 'budgets', 'queries', 'quality', 'operations'];
 const COMPOSITION = ['**/app.js', '**/features.js', '**/main.js', '**/cli/**'];
 const anyFeature = FEATURES.map((f) => `**/${f}/**`);
 

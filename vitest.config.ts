@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // no variable of aispend's configuration from the shell reaches the tests
+    setupFiles: ['test/setup/clean-env.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

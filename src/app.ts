@@ -16,8 +16,10 @@ import { outboxRepo } from './db/repos/outbox-repo.js';
 import { afterIngestRepo } from './db/repos/after-ingest-repo.js';
 import { afterIngestIdle, kickAfterIngest } from './ingest/index.js';
 import { slackClientOptions, slackSenderClient } from './slack/client.js';
+import { slackFailure } from './slack/slack-errors.js';
 import { outboxIdle } from './slack/outbox.js';
 import { features as allFeatures } from './features.js';
+import { createMetrics } from './metrics.js';
 
 /** how long a stop waits for background work (after-ingest, outbox sends) to finish */
 const STOP_WAIT_MS = 2_000;
@@ -43,14 +45,36 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export class SlackAuthError extends Error {
-  constructor(reason: string) {
+/** a start-up check against Slack failed: the message says what to do (main.ts prints it alone) */
+export class SlackStartupError extends Error {
+  override name = 'SlackStartupError';
+}
+
+/** Slack answered, and did not accept the token */
+export class SlackAuthError extends SlackStartupError {
+  constructor(reason: string, tokenVar = 'SLACK_BOT_TOKEN') {
     super(
-      `Slack rejected SLACK_BOT_TOKEN (${reason}). Check the Bot User OAuth Token under OAuth & Permissions, ` +
-        'and that the app is installed to the workspace.',
+      tokenVar === 'SLACK_BOT_TOKEN'
+        ? `Slack rejected SLACK_BOT_TOKEN (${reason}). Check the Bot User OAuth Token under OAuth & Permissions, ` +
+            'and that the app is installed to the workspace.'
+        : `Slack rejected ${tokenVar} (${reason}). Check the App-Level Token under Basic Information (scope connections:write).`,
     );
-    this.name = 'SlackAuthError';
   }
+}
+
+/** Slack could not be reached at all (network, proxy, DNS, a wrong SLACK_API_URL): the token was never tried */
+export class SlackUnreachableError extends SlackStartupError {
+  constructor(readonly apiUrl: string, readonly reason: string) {
+    super(`Cannot reach Slack at ${apiUrl}: ${reason}. The token was not tried; check the network, the proxy, or SLACK_API_URL.`);
+  }
+}
+
+/** start-up's error for a failed call to Slack, told apart as "unreachable" or "rejected" */
+function startupSlackError(e: unknown, apiUrl: string, tokenVar: string): Error {
+  const f = slackFailure(e);
+  if (f.kind === 'unreachable') return new SlackUnreachableError(apiUrl, f.reason);
+  if (f.kind === 'rejected') return new SlackAuthError(f.error, tokenVar);
+  return new SlackStartupError(`Slack answered the start-up check with an error (${f.error}); try again shortly (status.slack.com).`);
 }
 
 function boltLogger(logger: Logger) {
@@ -93,11 +117,19 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
   try {
     await bolt.init();
   } catch (e) {
-    const code = (e as { data?: { error?: string }; code?: string }).data?.error ?? (e as Error).message;
-    throw new SlackAuthError(code);
+    throw startupSlackError(e, config.slack.apiUrl, 'SLACK_BOT_TOKEN');
   }
 
-  const deps: Deps = { db, config, logger, clock, slack: bolt.client, slackSender: slackSenderClient(config), afterIngest: [] };
+  const deps: Deps = {
+    db,
+    config,
+    logger,
+    clock,
+    slack: bolt.client,
+    slackSender: slackSenderClient(config),
+    afterIngest: [],
+    metrics: createMetrics(),
+  };
   for (const f of features) f.init?.(deps);
 
   bolt.error(async (err) => {
@@ -120,7 +152,14 @@ export async function buildApp(opts: AppOptions): Promise<RunningApp> {
     await Promise.all([http.close(), ...servers.map((s) => s.stop())]);
     throw e;
   }
-  if (config.slack.socketMode) await bolt.start();
+  if (config.slack.socketMode) {
+    try {
+      await bolt.start();
+    } catch (e) {
+      await Promise.all([http.close(), ...servers.map((s) => s.stop())]);
+      throw startupSlackError(e, config.slack.apiUrl, 'SLACK_APP_TOKEN');
+    }
+  }
 
   // sends interrupted by a crash or stop are retried, after a check that they did not arrive
   const recovered = outboxRepo(db).recoverInterrupted();

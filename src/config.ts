@@ -89,6 +89,10 @@ const schema = z.object({
       .optional(),
   ),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  RETENTION_DAYS: num(90, { int: true, min: 7 }),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    error: 'must be at least 16 characters (make one with: openssl rand -hex 24)',
+  }),
 });
 
 /** every variable the schema reads (.env.example documents each one; a test checks it) */
@@ -138,6 +142,10 @@ export interface Config {
   /** OTLP/gRPC receiver port; undefined: off */
   otlpGrpcPort?: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** raw usage rows, tool results and delivery claims are kept this many days; older records are not counted */
+  retentionDays: number;
+  /** when set, GET /metrics needs it as a bearer token */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -233,6 +241,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
     ingestBodyLimitBytes: d.INGEST_BODY_LIMIT_BYTES,
     otlpGrpcPort: d.OTLP_GRPC_PORT,
     logLevel: d.LOG_LEVEL,
+    retentionDays: d.RETENTION_DAYS,
+    metricsToken: d.METRICS_TOKEN,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 
 /** What every listener, route and job is given. No module singletons. */
 export interface Deps {
@@ -23,6 +24,8 @@ export interface Deps {
    * Slack to the outbox (kickOutbox): they must not wait on Slack.
    */
   afterIngest: AfterIngestHook[];
+  /** Prometheus metrics (GET /metrics). Absent in the demo and some unit tests: recording is then skipped. */
+  metrics?: Metrics;
 }
 
 export interface IngestEffects {

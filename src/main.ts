@@ -1,5 +1,5 @@
 // Entry: load config, open the database, build and start the app, stop cleanly on SIGTERM/SIGINT.
-import { buildApp, SlackAuthError } from './app.js';
+import { buildApp, SlackStartupError } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase, DatabaseTooNewError } from './db/open.js';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     app = await buildApp({ config, db, logger, clock: systemClock });
   } catch (e) {
     db.close();
-    if (e instanceof SlackAuthError) {
+    if (e instanceof SlackStartupError) {
       console.error(e.message);
       process.exit(1);
     }

@@ -7,7 +7,8 @@ export interface ScheduledJob {
   name: string;
   /** cron expression, run in AISPEND_TIMEZONE */
   cron: string;
-  run(now: number): Promise<void>;
+  /** `signal` aborts when the app stops: a long job (retention) ends early and resumes next time */
+  run(now: number, signal?: AbortSignal): Promise<void>;
   /** also run once at start (catch-up after a restart) */
   runOnStart?: boolean;
 }
@@ -44,10 +45,11 @@ export interface Scheduler {
 
 export function startScheduler(jobs: ScheduledJob[], opts: { timezone: string; logger: Logger; clock: Clock }): Scheduler {
   const running = new Set<Promise<void>>();
+  const stopping = new AbortController();
   const exec = (job: ScheduledJob) => {
     const p = (async () => {
       try {
-        await job.run(opts.clock.now());
+        await job.run(opts.clock.now(), stopping.signal);
       } catch (e) {
         opts.logger.error('job failed', { job: job.name, err: e });
       }
@@ -62,6 +64,7 @@ export function startScheduler(jobs: ScheduledJob[], opts: { timezone: string; l
   for (const job of jobs) if (job.runOnStart) void exec(job);
   return {
     async stop() {
+      stopping.abort();
       for (const t of tasks) await t.stop();
       for (const t of tasks) await t.destroy();
       await Promise.allSettled([...running]);

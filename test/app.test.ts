@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, SlackAuthError } from '../src/app.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp, SlackAuthError, SlackUnreachableError } from '../src/app.js';
 import { fixedClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
@@ -11,6 +13,7 @@ import type { Feature } from '../src/feature.js';
 import { defineRoute } from '../src/http/route.js';
 import { silentLogger } from '../src/logger.js';
 import { startFakeSlack } from './helpers/fake-slack.js';
+import { runTs } from './helpers/run-node.js';
 import { tempDbPath } from './helpers/temp-db.js';
 import { startTestApp } from './helpers/test-app.js';
 
@@ -19,25 +22,12 @@ afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
 });
 
+/** `npm start` in a fresh folder (no .env) with only these variables */
 function runMain(
   env: Record<string, string>,
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+  onStderr?: (text: string, child: ChildProcess) => void,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      // OTLP_GRPC_PORT empty (unset) unless a test sets it: a filled-in .env must not make them bind 4317
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OTLP_GRPC_PORT: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-      onStderr?.(stderr, child);
-    });
-    child.on('close', (code) => resolve({ code, stderr, stdout }));
-  });
+  return runTs('src/main.ts', [], { env, onStderr });
 }
 
 describe('start-up', () => {
@@ -86,6 +76,60 @@ describe('start-up', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('tells an unreachable Slack apart from a rejected token: an HTTP error between us and Slack', async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.stop());
+    slack.failNext('auth.test', { status: 502, count: 5 });
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_PATH: tmp.path } as never,
+      { requireSlack: true },
+    );
+    const db = openDatabase(tmp.path);
+    cleanups.push(() => {
+      db.close();
+    });
+    const err = await buildApp({ config, db, logger: silentLogger, clock: fixedClock(0), schedule: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SlackUnreachableError);
+    expect((err as Error).message).toBe(
+      `Cannot reach Slack at ${slack.apiUrl}: HTTP 502 Bad Gateway (not Slack's Web API answering). The token was not tried; check the network, the proxy, or SLACK_API_URL.`,
+    );
+  });
+
+  it('npm start: Slack unreachable is one line naming the URL and the reason, and never blames the token', async () => {
+    const closed = await startFakeSlack();
+    const url = closed.apiUrl;
+    await closed.stop(); // nothing listens on its port any more
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    const r = await runMain({ SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: url, PORT: '0', DATABASE_PATH: tmp.path });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.at(-1)).toBe(
+      `Cannot reach Slack at ${url}: connection refused (ECONNREFUSED). The token was not tried; check the network, the proxy, or SLACK_API_URL.`,
+    );
+    expect(r.stderr).not.toMatch(/rejected|OAuth/);
+  });
+
+  it('npm start reads the .env of the folder it runs in', async () => {
+    const closed = await startFakeSlack();
+    const url = closed.apiUrl;
+    await closed.stop();
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    writeFileSync(
+      join(tmp.dir, '.env'),
+      `SLACK_BOT_TOKEN=xoxb-from-dotenv\nSLACK_SIGNING_SECRET=from-dotenv\nSLACK_API_URL=${url}\nPORT=0\nDATABASE_PATH=${tmp.path}\n`,
+    );
+    const r = await runTs('src/main.ts', [], { cwd: tmp.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Cannot reach Slack at ${url}`);
   });
 
   it('npm start with no configuration lists every missing variable and points to the demo', async () => {

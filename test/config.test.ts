@@ -39,6 +39,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps raw records RETENTION_DAYS days: 90 by default, at least 7, whole days', () => {
+    expect(loadConfig({} as never).retentionDays).toBe(90);
+    expect(loadConfig({ RETENTION_DAYS: '7' } as never).retentionDays).toBe(7);
+    expect(loadConfig({ RETENTION_DAYS: '400' } as never).retentionDays).toBe(400);
+    expect(() => loadConfig({ RETENTION_DAYS: '6' } as never)).toThrow(/RETENTION_DAYS must be at least 7/);
+    expect(() => loadConfig({ RETENTION_DAYS: '30.5' } as never)).toThrow(/RETENTION_DAYS must be a whole number/);
+  });
+
+  it('leaves /metrics open unless METRICS_TOKEN is set, and refuses a short token', () => {
+    expect(loadConfig({} as never).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(16) } as never).metricsToken).toBe('m'.repeat(16));
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' } as never)).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+  });
+
   it('reports every problem at once', () => {
     let err: ConfigError | undefined;
     try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BOT_SCOPES } from '../src/slack/scopes.js';
 
 const manifest = parse(readFileSync('manifest.yml', 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,6 +32,10 @@ describe('manifest.yml', () => {
     const events: string[] = manifest.settings.event_subscriptions.bot_events;
     if (events.includes('message.groups')) expect(scopes).toContain('groups:history');
     expect(new Set(scopes).size).toBe(scopes.length);
+  });
+
+  it('asks for exactly the scopes aispend doctor checks the token for (src/slack/scopes.ts)', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
   });
 
   it('stays within Slack limits', () => {

@@ -9,6 +9,7 @@ import type { Db } from '../../src/db/open.js';
 import type { Deps } from '../../src/deps.js';
 import { features } from '../../src/features.js';
 import { silentLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
 import { slackClientOptions, slackSenderClient } from '../../src/slack/client.js';
 import { benchNow } from '../generate.js';
 
@@ -26,7 +27,15 @@ export interface IngestServerOptions {
 export function ingestDeps(db: Db, o: IngestServerOptions): Deps {
   const slackEnv = o.slackApiUrl ? { SLACK_API_URL: o.slackApiUrl, SLACK_BOT_TOKEN: 'xoxb-bench-token' } : {};
   const config = testConfig({ AISPEND_INGEST_TOKEN: BENCH_TOKEN, AISPEND_TIMEZONE: o.tz, LOG_LEVEL: 'silent', ...slackEnv, ...o.env });
-  const deps: Deps = { db, config, logger: silentLogger, clock: fixedClock(benchNow(o.endDay, o.tz) + 12 * 3_600_000), afterIngest: [] };
+  const deps: Deps = {
+    db,
+    config,
+    logger: silentLogger,
+    clock: fixedClock(benchNow(o.endDay, o.tz) + 12 * 3_600_000),
+    afterIngest: [],
+    // as app.ts: every request and record is counted for /metrics
+    metrics: createMetrics(),
+  };
   if (o.slackApiUrl) {
     deps.slack = new webApi.WebClient(config.slack.botToken, slackClientOptions(config));
     deps.slackSender = slackSenderClient(config);

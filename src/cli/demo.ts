@@ -4,7 +4,7 @@
 // records), the loop job at the moment a looping session stalls, then the real digest code. Writes
 // <team>.blocks.json, <team>.txt and <team>.png per team and for the whole org.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixedClock } from '../clock.js';
@@ -13,6 +13,7 @@ import type { Deps } from '../deps.js';
 import { openDatabase } from '../db/open.js';
 import { loopRepo } from '../db/repos/loop-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
+import { outboxRepo } from '../db/repos/outbox-repo.js';
 import { createHttpServer } from '../http/server.js';
 import { silentLogger } from '../logger.js';
 import { digestWeeks } from '../digest/digest.js';
@@ -27,6 +28,11 @@ import { deliveryEvents, githubPushes, otlpLogs, otlpMetrics, usageRecords } fro
 export interface DemoOptions {
   /** where to write the digests; default ./demo-output */
   outDir?: string;
+  /**
+   * keep the demo's database here (a new file), to open it in Slack: DATABASE_PATH=<file> npm start.
+   * Default: a temporary database, deleted at the end.
+   */
+  dbPath?: string;
   log: (line: string) => void;
   /** the demo's "now" (tests); default the current time */
   now?: number;
@@ -35,6 +41,12 @@ export interface DemoOptions {
 export interface DemoResult {
   outDir: string;
   files: string[];
+  /** the kept database, when asked for */
+  dbPath?: string;
+}
+
+export class DemoError extends Error {
+  override name = 'DemoError';
 }
 
 export const DEMO_TIMEZONE = 'Europe/Berlin';
@@ -66,12 +78,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const now = opts.now ?? Date.now();
   const log = opts.log;
   const outDir = resolve(opts.outDir ?? 'demo-output');
+  const keep = opts.dbPath === undefined ? undefined : resolve(opts.dbPath);
+  // never into an existing database: --db data/aispend.db must not mix a made-up org into a real one
+  if (keep && existsSync(keep)) throw new DemoError(`${opts.dbPath} exists already: the demo writes a new database. Remove it or give another file.`);
   const tmp = mkdtempSync(join(tmpdir(), 'aispend-demo-'));
   const githubSecret = randomBytes(20).toString('hex');
   const ingestToken = randomBytes(24).toString('hex');
   // only these settings: the demo never reads the environment, Slack tokens or .env
   const config = loadConfig({
-    DATABASE_PATH: join(tmp, 'aispend-demo.db'),
+    DATABASE_PATH: keep ?? join(tmp, 'aispend-demo.db'),
     LOG_LEVEL: 'silent',
     AISPEND_TIMEZONE: DEMO_TIMEZONE,
     AISPEND_INGEST_TOKEN: ingestToken,
@@ -88,7 +103,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     ingestFeatures.flatMap((f) => f.routes?.(deps) ?? []),
   );
   try {
-    log(`Building a demo org in a temporary database (${tmp}); no Slack, no network.`);
+    log(`Building a demo org in ${keep ? `a new database (${keep})` : `a temporary database (${tmp})`}; no Slack, no network.`);
     // the org: teams with channels and budgets, people on teams
     const org = orgRepo(db);
     for (const t of DEMO_TEAMS) {
@@ -169,10 +184,42 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     }
     log(`Wrote ${files.length} files to ${outDir}`);
     log('Paste a .blocks.json into Slack\'s Block Kit Builder (app.slack.com/block-kit-builder) to see the message.');
-    return { outDir, files };
+    if (keep) {
+      keepForSlack(deps);
+      for (const line of openInSlackLines(opts.dbPath!)) log(line);
+    }
+    return { outDir, files, dbPath: keep };
   } finally {
     await http.close(1_000);
     if (db.open) db.close();
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The kept database is opened by a real bot in a real workspace: the demo's channels do not exist
+ * there, so nothing is posted on its own until an admin points a team at a real channel. The loop
+ * alerts the demo raised stay (in /aispend sessions, the Home tab), their messages are not sent.
+ */
+function keepForSlack(deps: Deps): void {
+  const org = orgRepo(deps.db);
+  deps.db.transaction(() => {
+    for (const t of org.teams()) org.setTeamChannel(t.id, null);
+    outboxRepo(deps.db).dropAllPending('demo: never sent (the demo\'s channels are made up)');
+  })();
+}
+
+function openInSlackLines(dbPath: string): string[] {
+  const person = DEMO_TEAMS[0]!.people[0]!;
+  return [
+    '',
+    `The demo database is kept in ${dbPath}. To open the demo org in your Slack workspace (with your app's .env):`,
+    `  DATABASE_PATH=${dbPath} AISPEND_TIMEZONE=${DEMO_TIMEZONE} npm start`,
+    'then, as an admin (AISPEND_ADMINS):',
+    '  /aispend summary org month          the whole org; /aispend summary platform, /aispend models platform …',
+    `  /aispend admin link @you ${person.email}   see /aispend me and the Home tab as ${person.name} of ${DEMO_TEAMS[0]!.name}`,
+    '  /aispend admin team channel platform #a-test-channel   to let it post Platform\'s digests and alerts there',
+    'The demo teams have no channel until you give them one, so nothing is posted on its own',
+    '(except the org digest of last week, at start, if your .env sets AISPEND_ORG_CHANNEL).',
+  ];
 }

@@ -34,6 +34,27 @@ export function openDatabase(path: string, migrations: Migration[] = allMigratio
   return db;
 }
 
+/** the schema version this aispend migrates to */
+export function latestSchemaVersion(migrations: Migration[] = allMigrations): number {
+  return migrations.reduce((m, x) => Math.max(m, x.version), 0);
+}
+
+/**
+ * Opens an existing database as it is, without migrating it (`aispend doctor` looks; the bot migrates
+ * at start). Throws when the file does not exist.
+ */
+export function openExisting(path: string): Db {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** takes the write lock and lets it go: throws when the database cannot be written (read-only file or disk, or locked for longer than the busy timeout) */
+export function checkWritable(db: Db): void {
+  db.exec('BEGIN IMMEDIATE');
+  db.exec('ROLLBACK');
+}
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

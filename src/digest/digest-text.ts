@@ -53,7 +53,7 @@ export function nothingToReport(f: DigestFigures): string {
   return (
     `No AI spend or delivered work recorded for ${scopeName(f)} in the week of ${weekRange(f)}. ` +
     'Connect Claude Code telemetry or a provider admin API for spend, and GitHub, Jira or Linear for delivered work ' +
-    '(README: "Connect delivery data"); an admin puts people on teams with `/aispend admin team add <team> <@person>`.'
+    '(docs/delivery-sources.md); an admin puts people on teams with `/aispend admin team add <team> <@person>`.'
   );
 }
 
@@ -90,7 +90,7 @@ export function costPerStorySentence(f: DigestFigures): string {
 }
 
 export function trendSentence(f: DigestFigures): string {
-  if (!f.delivery.connected) return 'needs delivery data: connect GitHub, Jira, Linear or the generic delivery route (README: "Connect delivery data")';
+  if (!f.delivery.connected) return 'needs delivery data: connect GitHub, Jira, Linear or the generic delivery route (docs/delivery-sources.md)';
   const ch = f.costPerStoryChange;
   if (f.priorCostPerStory === null) return 'no earlier weeks with delivered stories to compare with';
   if (ch === null) return `${usd(f.priorCostPerStory)} per story over the previous ${f.trend.length - 1} weeks`;

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Deps } from '../deps.js';
+import type { Metrics } from '../metrics.js';
 import { AppError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, type FieldIssue } from '../errors.js';
 import { tokenRepo } from '../db/repos/token-repo.js';
 import { safeEqual } from './crypto.js';
@@ -28,6 +29,8 @@ export interface RouteResult {
   body: unknown;
   /** an answer that is not JSON: these bytes with this content type (body is then ignored) */
   bytes?: { contentType: string; data: Uint8Array };
+  /** what a bytes answer counted (`accepted`, `duplicates`, `too_old`), for /metrics */
+  counts?: unknown;
 }
 
 /** an ingest token's holder: a team-scoped token may only send records of its team */
@@ -117,6 +120,14 @@ export function errorBody(e: AppError): { status: number; body: Record<string, u
   return { status: e.status, body: issues ? { error: e.code, message: e.message, issues } : { error: e.code, message: e.message } };
 }
 
+/** records of an `{"accepted","duplicates","too_old"}` answer, for /metrics */
+function countRecords(metrics: Metrics, route: string, body: unknown): void {
+  const b = (body ?? {}) as { accepted?: unknown; duplicates?: unknown; too_old?: unknown };
+  if (typeof b.accepted === 'number') metrics.ingestRecords(route, 'accepted', b.accepted);
+  if (typeof b.duplicates === 'number') metrics.ingestRecords(route, 'duplicate', b.duplicates);
+  if (typeof b.too_old === 'number') metrics.ingestRecords(route, 'too_old', b.too_old);
+}
+
 export function defineRoute<T>(spec: RouteSpec<T>): Route {
   const accepted = spec.contentTypes ?? ['application/json'];
   return {
@@ -125,6 +136,13 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
     async serve(req, res, deps) {
       const log = deps.logger.child({ route: spec.path });
       const type = spec.method === 'POST' ? mediaType(req) : '';
+      const started = performance.now();
+      // ingest and webhook routes (POST) are measured for /metrics; reads such as /healthz are not
+      const observe = (status: number, body: unknown, reason?: string) => {
+        if (spec.method !== 'POST' || !deps.metrics) return;
+        deps.metrics.ingestRequest(spec.path, status, (performance.now() - started) / 1000, reason);
+        countRecords(deps.metrics, spec.path, body);
+      };
       try {
         spec.precheck?.(deps);
         let caller: IngestCaller = {};
@@ -157,6 +175,7 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
         const result = await spec.handle({ deps, body, raw, headers: req.headers, now: deps.clock.now(), mediaType: type, caller });
         if (result.bytes) sendBytes(res, result.status ?? 200, result.bytes);
         else sendJson(res, result.status ?? 200, result.body);
+        observe(result.status ?? 200, result.counts ?? result.body);
       } catch (e) {
         const err =
           e instanceof AppError ? e : new AppError('internal_error', 500, 'something went wrong; it has been logged', undefined, { cause: e });
@@ -170,6 +189,7 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
         const bytes = spec.errorBytes?.(err, status, type);
         if (bytes) sendBytes(res, status, bytes);
         else sendJson(res, status, body);
+        observe(status, undefined, err instanceof ValidationError ? 'invalid_payload' : err.code);
       }
     },
   };

@@ -5,3 +5,5 @@ export { deliveryFeature } from './delivery-feature.js';
 export { afterIngestIdle, kickAfterIngest, recordAfterIngest } from './after-ingest.js';
 export { addMoved, attributeAfterTheFact, noneMoved, type LateTarget, type MovedSpend } from './billing/late-attribution.js';
 export { movedLine } from './admin/admin-blocks.js';
+export { enabledPollers, POLLER_LAST_SUCCESS } from './providers/pollers.js';
+export { probeProviders, type ProviderProbe } from './providers/probe.js';

@@ -3,9 +3,7 @@
 // and the admin words about sources: map, plan, reconcile, unpriced.
 import type { Feature, ScheduledJob } from '../feature.js';
 import { orgRepo } from '../db/repos/org-repo.js';
-import { sessionRepo } from '../db/repos/session-repo.js';
 import { usageRepo } from '../db/repos/usage-repo.js';
-import { SOURCE } from '../domain/counting.js';
 import { pollProviders, enabledPollers } from './providers/pollers.js';
 import { reconcileAfterUpgrade } from './billing/reconcile.js';
 import { mapAdminHandler } from './admin/map-command.js';
@@ -18,8 +16,12 @@ import { loadOtlpProtobuf } from './otlp/otlp-protobuf.js';
 import { usageRoute } from './usage/usage-route.js';
 
 const ROLLUP_TZ = 'rollup_timezone';
-/** idempotency claims of telemetry counters are kept this long: exporters retry within minutes */
-const CLAIM_RETENTION_MS = 7 * 86_400_000;
+/**
+ * minutes with api_request events are kept this long, to match metric points without a session id
+ * that arrive after their events (exporters send within minutes). Idempotency claims are kept for
+ * RETENTION_DAYS instead, by the retention job (src/operations/retention.ts).
+ */
+const EVENT_MINUTES_MS = 7 * 86_400_000;
 
 export const usageFeature: Feature = {
   name: 'usage',
@@ -31,13 +33,10 @@ export const usageFeature: Feature = {
   adminHandlers: () => [mapAdminHandler(), planAdminHandler(), reconcileAdminHandler(), unpricedAdminHandler()],
   jobs(deps) {
     const maintenance: ScheduledJob = {
-      name: 'usage-claims-prune',
+      name: 'usage-event-minutes-prune',
       cron: '17 3 * * *',
       run: async (now) => {
-        const repo = sessionRepo(deps.db);
-        const n = repo.pruneClaims(SOURCE.otlpMetric, now - CLAIM_RETENTION_MS) + repo.pruneClaims(SOURCE.otlpEvent, now - CLAIM_RETENTION_MS);
-        usageRepo(deps.db).pruneEventMinutes(Math.floor((now - CLAIM_RETENTION_MS) / 60_000));
-        if (n > 0) deps.logger.info('pruned old telemetry idempotency claims', { count: n });
+        usageRepo(deps.db).pruneEventMinutes(Math.floor((now - EVENT_MINUTES_MS) / 60_000));
       },
     };
     if (enabledPollers(deps).length === 0) return [maintenance];

@@ -136,7 +136,7 @@ export function noSessionsMessage(opts: { scope: string; looping: boolean; hint?
         'Sessions come from Claude Code telemetry: on each machine set `CLAUDE_CODE_ENABLE_TELEMETRY=1`, ' +
           '`OTEL_METRICS_EXPORTER=otlp`, `OTEL_LOGS_EXPORTER=otlp`, `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`, ' +
           '`OTEL_EXPORTER_OTLP_ENDPOINT=<aispend URL>` and `OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer <ingest token>"` ' +
-          '(README: the Claude Code telemetry section). Other agents can post to `/ingest/usage` with a `session_id`.',
+          '(docs/usage-sources.md, Claude Code telemetry). Other agents can post to `/ingest/usage` with a `session_id`.',
       ];
   if (opts.hint) lines.push(opts.hint);
   const text = lines.join('\n');

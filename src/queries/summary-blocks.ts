@@ -26,11 +26,11 @@ export function dayRange(from: string, toExclusive: string): string {
   return `${dayLabel(from)} – ${dayLabel(last)}`;
 }
 
-/** Where each kind of data comes from: named README sections, so "no data yet" says what to connect. */
+/** Where each kind of data comes from: the docs page that says how, so "no data yet" says what to connect. */
 export const CONNECT = {
-  telemetry: 'Claude Code telemetry (README: *Claude Code telemetry*)',
-  adminApis: 'provider admin API keys (README: *Provider admin APIs*)',
-  delivery: 'GitHub, Jira or Linear webhooks (README: *Connect delivery data*)',
+  telemetry: 'Claude Code telemetry (docs/usage-sources.md)',
+  adminApis: 'provider admin API keys (docs/usage-sources.md)',
+  delivery: 'GitHub, Jira or Linear webhooks (docs/delivery-sources.md)',
 } as const;
 
 export function connectUsageText(): string {

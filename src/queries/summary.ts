@@ -103,7 +103,7 @@ export interface ModelMix {
   unpriced: ModelShare[];
 }
 
-/** The model that stands for spend that only an Admin API bill explains (see usage README). */
+/** The model that stands for spend that only an Admin API bill explains (see docs/usage-sources.md). */
 export const BILLING_ADJUSTMENT_MODEL = '(billing adjustment)';
 
 export function modelFit(rows: Array<Pick<SpendInput, 'fitCostUsd' | 'fitAltCostUsd' | 'fitRequests'>>): ModelFit {

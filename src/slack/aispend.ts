@@ -31,6 +31,7 @@ export function registerAispendCommand(app: App, deps: Deps, subcommands: Subcom
   });
 
   app.command('/aispend', async ({ command, ack, respond, client }) => {
+    const started = performance.now();
     await ack();
     const words = tokenize(command.text ?? '');
     const name = (words[0] ?? 'help').toLowerCase();
@@ -40,9 +41,12 @@ export function registerAispendCommand(app: App, deps: Deps, subcommands: Subcom
       await respond({ response_type: m.response_type ?? 'ephemeral', text: m.text, blocks: m.blocks as never });
     };
     const sub = table.get(name);
+    // the subcommand's name (a fixed set), never the words typed
+    const observe = (ok: boolean) => deps.metrics?.command(sub?.name ?? 'unknown', (performance.now() - started) / 1000, ok);
     if (!sub) {
       const known = catalog.map((c) => c.name);
       await send(helpBlocks({ unknown: words[0], suggestion: didYouMean(name, known) ?? summaryGuess(deps, words[0]!), isAdmin }));
+      observe(true);
       return;
     }
     const ctx: CommandContext = {
@@ -60,11 +64,14 @@ export function registerAispendCommand(app: App, deps: Deps, subcommands: Subcom
     try {
       const answer = await sub.run(ctx);
       if (answer) await send(answer);
+      observe(true);
     } catch (e) {
       if (isAppError(e) && e.status < 500) {
         await send({ text: e.message, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escapeMrkdwn(e.message)}` } }] });
+        observe(true);
         return;
       }
+      observe(false);
       const ref = randomUUID().slice(0, 8);
       log.error('subcommand failed', { err: e, ref });
       await send({

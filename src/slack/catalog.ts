@@ -1,4 +1,4 @@
-// Usage of every /aispend subcommand (DESIGN.md section 2). Help, "did you mean" and the README read this list.
+// Usage of every /aispend subcommand (DESIGN.md section 2). Help and "did you mean" read this list; docs/commands.md describes it.
 export interface CatalogEntry {
   name: string;
   usage: string;

@@ -180,6 +180,7 @@ async function drainOnce(deps: Deps): Promise<number> {
       try {
         const result = await send(client, deps, row);
         repo.markSent(row.id, result, deps.clock.now());
+        deps.metrics?.messageSent(row.kind, row.dedupe_key, (JSON.parse(row.payload) as OutboxPayload).op);
         sent += 1;
         progressed = true;
       } catch (e) {
@@ -188,6 +189,7 @@ async function drainOnce(deps: Deps): Promise<number> {
         if (code && PERMANENT.has(code)) {
           deps.logger.error('outbox message dropped: Slack refused it', { key: row.dedupe_key, code });
           repo.markDead(row.id, message);
+          deps.metrics?.messageDropped(row.kind);
         } else {
           const wait = retryAfterMs(e) ?? backoffMs(row.attempts + 1);
           const payloadOp = (JSON.parse(row.payload) as OutboxPayload).op;

@@ -1,10 +1,11 @@
 // `npm run demo`: runs offline through the real ingest routes and digest code, and writes its files.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { pngSize } from '../../src/charts/render.js';
 import { runDemo } from '../../src/cli/demo.js';
+import { startTestApp, TEST_ADMIN } from '../helpers/test-app.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aispend-demo-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,5 +66,49 @@ describe('npm run demo', () => {
     expect(lines[0]).toMatch(/^Building a demo org in a temporary database .*; no Slack, no network\.$/);
     expect(lines.some((l) => /^Loop alerts raised: [1-9]/.test(l))).toBe(true);
     expect(lines.at(-2)).toBe(`Wrote 15 files to ${result.outDir}`);
+  });
+});
+
+describe('npm run demo -- --db <file>', () => {
+  it('keeps the demo database, which a real app opens: the demo org in /aispend and the Home tab, nothing posted on its own', async () => {
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    mkdirSync(join(dir, 'kept'));
+    const dbPath = join(dir, 'kept', 'demo.db');
+    const lines: string[] = [];
+    const result = await runDemo({ outDir: join(dir, 'kept-out'), dbPath, log: (l) => lines.push(l), now });
+    expect(result.dbPath).toBe(dbPath);
+    expect(lines[0]).toBe(`Building a demo org in a new database (${dbPath}); no Slack, no network.`);
+    expect(lines).toContain(`  DATABASE_PATH=${dbPath} AISPEND_TIMEZONE=Europe/Berlin npm start`);
+
+    // what `DATABASE_PATH=<file> AISPEND_TIMEZONE=Europe/Berlin npm start` runs, against the fake Slack
+    const t = await startTestApp({ dbPath, now: now + 60_000, env: { AISPEND_TIMEZONE: 'Europe/Berlin' } });
+    try {
+      expect(t.db.prepare('SELECT COUNT(*) AS n FROM teams WHERE channel_id IS NOT NULL').get()).toEqual({ n: 0 });
+      expect(t.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending')").get()).toEqual({ n: 0 });
+      const org = await t.command('summary org month', { user: TEST_ADMIN });
+      expect(String(org.text)).toMatch(/^Whole org, November to date: \$[\d,]+ spent/);
+      // an admin links themself to a demo engineer and sees the Home tab as Ada of Platform
+      t.slack.addUser({ id: 'U0YOU', email: 'you@real.example', name: 'You' });
+      await t.command('admin link <@U0YOU> ada@acme.example', { user: TEST_ADMIN });
+      const me = await t.command('me', { user: 'U0YOU' });
+      expect(String(me.text)).toMatch(/^Your last 7 days: \$[\d.,]+ spent/);
+      const res = await t.event({ type: 'app_home_opened', user: 'U0YOU', tab: 'home', channel: 'DU0YOU' });
+      expect(res.status).toBe(200);
+      const home = await t.slack.waitFor(() => t.slack.callsOf('views.publish').find((c) => c.args.user_id === 'U0YOU'));
+      expect(JSON.stringify(home.args.view)).toContain('Platform');
+      // nothing went to the demo's made-up channels
+      expect(t.slack.callsOf('chat.postMessage')).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('never writes into an existing database', async () => {
+    const existing = join(dir, 'existing.db');
+    writeFileSync(existing, 'a real database');
+    await expect(runDemo({ outDir: join(dir, 'x'), dbPath: existing, log: () => undefined })).rejects.toThrow(
+      `${existing} exists already: the demo writes a new database. Remove it or give another file.`,
+    );
+    expect(readFileSync(existing, 'utf8')).toBe('a real database');
   });
 });

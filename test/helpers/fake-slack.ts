@@ -4,6 +4,7 @@
 // (hold every request until released) or to answer late.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { URLSearchParams } from 'node:url';
+import { BOT_SCOPES } from '../../src/slack/scopes.js';
 
 export interface SlackCall {
   method: string;
@@ -110,6 +111,13 @@ export class FakeSlack {
   readonly botId = 'BBOT';
   /** the WebSocket URL apps.connections.open hands out (Socket Mode tests) */
   socketUrl?: string;
+  /**
+   * the scopes the bot token carries, sent as `x-oauth-scopes` on every Web API answer as Slack does
+   * (default: all the manifest asks for)
+   */
+  scopes: string[] = [...BOT_SCOPES];
+  /** channels the bot is not a member of: conversations.history answers not_in_channel (public) or channel_not_found (private) */
+  private readonly outside = new Map<string, 'public' | 'private'>();
   private failures = new Map<string, Failure>();
   private holding: Array<() => void> | undefined;
   private answerDelayMs = 0;
@@ -128,6 +136,11 @@ export class FakeSlack {
 
   responseUrl(id = String(++this.seq)): string {
     return `${this.baseUrl}/response/${id}`;
+  }
+
+  /** the bot is not in this channel (and, for a private one, cannot even see it) */
+  notMemberOf(channel: string, kind: 'public' | 'private' = 'public'): void {
+    this.outside.set(channel, kind);
   }
 
   addUser(user: FakeSlackUser): void {
@@ -185,6 +198,8 @@ export class FakeSlack {
     this.failures.clear();
     this.release();
     this.answerDelayMs = 0;
+    this.outside.clear();
+    this.scopes = [...BOT_SCOPES];
   }
 
   /** resolves when `predicate` holds, polling; rejects after `timeoutMs` */
@@ -279,7 +294,7 @@ export class FakeSlack {
       if (failure.status) return { status: failure.status, body: { ok: false, error: 'fake_http_error' } };
       return { status: 200, body: { ok: false, error: failure.error ?? 'fake_error' } };
     }
-    return { status: 200, body: this.answer(method, args) };
+    return { status: 200, body: this.answer(method, args), headers: { 'x-oauth-scopes': this.scopes.join(',') } };
   }
 
   private answer(method: string, a: Record<string, unknown>): unknown {
@@ -319,6 +334,8 @@ export class FakeSlack {
         return { ok: true, channel: { id: `D${users.split(',')[0]}` } };
       }
       case 'conversations.history': {
+        const outside = this.outside.get(String(a.channel));
+        if (outside) return { ok: false, error: outside === 'public' ? 'not_in_channel' : 'channel_not_found' };
         const oldest = Number(a.oldest ?? 0);
         const msgs = this.messages
           .filter((m) => m.channel === a.channel && !m.thread_ts && Number(m.ts) >= oldest)

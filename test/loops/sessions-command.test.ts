@@ -87,7 +87,7 @@ describe('/aispend sessions', () => {
     const text = sections(body)[0]!;
     expect(text).toContain('CLAUDE_CODE_ENABLE_TELEMETRY=1');
     expect(text).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json');
-    expect(text).toContain('README: the Claude Code telemetry section');
+    expect(text).toContain('docs/usage-sources.md, Claude Code telemetry');
     const looping = await t.command('sessions looping data', { user: MALLORY });
     expect(looping.text).toBe(':white_check_mark: No looping agent sessions for team data right now.');
   });

@@ -3,8 +3,8 @@
 // process while the command needs to write, and the command is sent from another process too, so its
 // answer is timed by a clock the server's blocked thread cannot hold up. (Slack hanging is covered
 // in test/ingest/slack-outage.test.ts.)
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runNode, REPO } from '../helpers/run-node.js';
 import { signedCommand } from '../helpers/slack-requests.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { APPROVALS_CHANNEL, NOW, REQUESTER, requests, seedOrg } from '../budgets/budget-fixtures.js';
@@ -18,18 +18,19 @@ afterEach(async () => {
   await t.close();
 });
 
-/** runs a node script in another process and resolves with what it prints */
-function node(script: string, args: string[], onLine?: (line: string) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--input-type=commonjs', '-e', script, ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (const line of d.toString().split('\n')) if (line) onLine?.(line);
-    });
-    p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`child exited with ${code}`))));
+/** runs a node script in another process (from the repository, for require) and resolves with what it prints */
+async function node(script: string, args: string[], onLine?: (line: string) => void): Promise<string> {
+  let seen = 0;
+  const r = await runNode(['--input-type=commonjs', '-e', script, ...args], {
+    cwd: REPO,
+    onStdout: (all) => {
+      const lines = all.split('\n');
+      for (const line of lines.slice(seen, -1)) if (line) onLine?.(line);
+      seen = lines.length - 1;
+    },
   });
+  if (r.code !== 0) throw new Error(`child exited with ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
 
 const HOLD_LOCK = `

@@ -8,6 +8,7 @@ import { sql as billingTruth } from './011-billing-truth.js';
 import { sql as afterIngestAndSettle } from './012-after-ingest-and-settle.js';
 import { sql as loopExpectedRequests } from './013-loop-expected-requests.js';
 import { sql as scopedTokens } from './014-scoped-tokens.js';
+import { sql as retention } from './015-retention.js';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   { version: 12, name: 'after-ingest-and-settle', sql: afterIngestAndSettle },
   { version: 13, name: 'loop-expected-requests', sql: loopExpectedRequests },
   { version: 14, name: 'scoped-tokens', sql: scopedTokens },
+  { version: 15, name: 'retention', sql: retention },
 ];

@@ -1,4 +1,4 @@
-// The after-ingest queue (migration 020): sessions and teams an ingest touched, recorded in the
+// The after-ingest queue (migration 012): sessions and teams an ingest touched, recorded in the
 // ingest's own transaction and removed once the background after-ingest run has looked at them.
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';

@@ -47,7 +47,7 @@ export function auditRepo(db: Db) {
       insert: db.prepare('INSERT INTO audit_log (at, actor, action, team_id, subject, details) VALUES (?, ?, ?, ?, ?, ?)'),
       forTeam: db.prepare('SELECT * FROM audit_log WHERE team_id = ? ORDER BY at DESC, id DESC LIMIT ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE team_id = ? AND action = ?'),
-      // audit_subject index (migration 021); subjects as a JSON array, one statement for any number
+      // audit_subject index (migration 013); subjects as a JSON array, one statement for any number
       forSubjects: db.prepare(
         'SELECT * FROM audit_log WHERE subject IN (SELECT value FROM json_each(?)) ORDER BY at DESC, id DESC LIMIT ?',
       ),

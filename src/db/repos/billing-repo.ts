@@ -115,16 +115,16 @@ export function billingRepo(db: Db) {
       ),
       attribute: {
         workspace: db.prepare(
-          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND workspace_id = ? RETURNING source, provider, bucket_start, cost_usd',
+          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND workspace_id = ? AND bucket_start >= ? RETURNING source, provider, bucket_start, cost_usd',
         ),
         project: db.prepare(
-          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND project = ? RETURNING source, provider, bucket_start, cost_usd',
+          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND project = ? AND bucket_start >= ? RETURNING source, provider, bucket_start, cost_usd',
         ),
         key: db.prepare(
-          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND api_key_id = ? RETURNING source, provider, bucket_start, cost_usd',
+          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND api_key_id = ? AND bucket_start >= ? RETURNING source, provider, bucket_start, cost_usd',
         ),
         person: db.prepare(
-          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND person_id = ? RETURNING source, provider, bucket_start, cost_usd',
+          'UPDATE billing_buckets SET team_id = ? WHERE team_id IS NULL AND person_id = ? AND bucket_start >= ? RETURNING source, provider, bucket_start, cost_usd',
         ),
       },
     };
@@ -160,8 +160,9 @@ export function billingRepo(db: Db) {
       /** the UTC days (as instants) that have buckets of a source */
       daysOf: (source: string) => (s.days.all(source) as Array<{ day_start: number }>).map((r) => r.day_start),
       /** gives still-unattributed lines of a scope or a person to a team; returns what moved */
-      attributeUnattributed(by: 'workspace' | 'project' | 'key' | 'person', value: string | number, teamId: number): MovedBill[] {
-        return s.attribute[by].all(teamId, value) as MovedBill[];
+      /** bill lines of buckets starting at `from` or later (older ones stay with the telemetry they were reconciled with) */
+      attributeUnattributed(by: 'workspace' | 'project' | 'key' | 'person', value: string | number, teamId: number, from: number): MovedBill[] {
+        return s.attribute[by].all(teamId, value, from) as MovedBill[];
       },
     };
   });

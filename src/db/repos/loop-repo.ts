@@ -55,7 +55,7 @@ export interface LoopAlertRow {
   acted_at: number | null;
 }
 
-/** A loop judgement waiting for its data to settle (migration 020). */
+/** A loop judgement waiting for its data to settle (migration 012). */
 export interface LoopWatchRow {
   what: string;
   streak_since: number;

@@ -84,7 +84,7 @@ export function orgRepo(db: Db) {
       teamByName: (name: string) => s.teamByName.get(name) as Team | undefined,
       teamById: (id: number) => s.teamById.get(id) as Team | undefined,
       teams: () => s.teams.all() as Team[],
-      setTeamChannel: (teamId: number, channelId: string) => void s.teamChannel.run(channelId, teamId),
+      setTeamChannel: (teamId: number, channelId: string | null) => void s.teamChannel.run(channelId, teamId),
       setApprovalsChannel: (teamId: number, channelId: string | null) => void s.teamApprovalsChannel.run(channelId, teamId),
       setBudget: (teamId: number, usd: number | null) => void s.teamBudget.run(usd, teamId),
       setLoopThresholds: (teamId: number, costUsd: number | null, minutes: number | null) =>

@@ -42,6 +42,7 @@ export function outboxRepo(db: Db) {
     const dead = db.prepare(`UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?`);
     const recover = db.prepare(`UPDATE outbox SET status = 'pending', uncertain = 1 WHERE status = 'sending'`);
     const pendingCount = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending')`);
+    const dropPending = db.prepare(`UPDATE outbox SET status = 'dead', last_error = ? WHERE status IN ('pending', 'sending')`);
     return {
       /** Records a message to send. Returns the row; an existing key is left as it is (exactly once). */
       enqueue(input: { key: string; kind: string; payload: unknown; dependsOn?: number; now: number }): OutboxRow {
@@ -59,6 +60,8 @@ export function outboxRepo(db: Db) {
       /** at start: sends cut short by a crash are retried, carefully */
       recoverInterrupted: () => recover.run().changes,
       pendingCount: () => (pendingCount.get() as { n: number }).n,
+      /** gives up every message not sent yet (the demo's, addressed to made-up channels); returns how many */
+      dropAllPending: (reason: string) => dropPending.run(reason).changes,
     };
   });
 }

@@ -202,7 +202,6 @@ export function sessionRepo(db: Db) {
       claim: db.prepare(
         'INSERT INTO processed_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
-      pruneClaims: db.prepare('DELETE FROM processed_deliveries WHERE source = ? AND received_at < ?'),
       attributePerson: db.prepare('UPDATE agent_sessions SET team_id = ? WHERE team_id IS NULL AND person_id = ?'),
       attributeProject: db.prepare('UPDATE agent_sessions SET team_id = ? WHERE team_id IS NULL AND project = ?'),
       // a session's loop alerts carry its team (waste and alert lists read it)
@@ -280,8 +279,6 @@ export function sessionRepo(db: Db) {
       },
       /** idempotency of telemetry that has no row of its own (prompts, delta counters): true the first time */
       claimOnce: (source: string, key: string, at: number): boolean => s.claim.run(source, key, at).changes > 0,
-      /** forgets claims older than `before` (a replay that late is not a concern); returns how many */
-      pruneClaims: (source: string, before: number): number => s.pruneClaims.run(source, before).changes,
       /** gives sessions without a team (and their loop alerts) to a team: by person or by project; returns how many */
       attributeUnattributed(by: 'person' | 'project', value: number | string, teamId: number): number {
         const n = (by === 'person' ? s.attributePerson : s.attributeProject).run(teamId, value).changes;

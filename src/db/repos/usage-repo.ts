@@ -317,10 +317,10 @@ export function usageRepo(db: Db) {
       ),
       pruneMinutes: db.prepare('DELETE FROM telemetry_event_minutes WHERE minute < ?'),
       unattributedBy: {
-        workspace: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND workspace_id = ? AND bill_day IS NULL`),
-        project: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND project = ? AND bill_day IS NULL`),
-        key: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND api_key_id = ? AND bill_day IS NULL`),
-        person: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND person_id = ? AND bill_day IS NULL`),
+        workspace: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND workspace_id = ? AND bill_day IS NULL AND ts >= ?`),
+        project: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND project = ? AND bill_day IS NULL AND ts >= ?`),
+        key: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND api_key_id = ? AND bill_day IS NULL AND ts >= ?`),
+        person: db.prepare(`SELECT * FROM usage_records WHERE team_id IS NULL AND person_id = ? AND bill_day IS NULL AND ts >= ?`),
       },
       personTelemetryOf: db.prepare(
         `SELECT * FROM usage_records WHERE person_id = ? AND billing_source = ?
@@ -600,9 +600,9 @@ export function usageRepo(db: Db) {
         s.coveredMinute.get(personId, model, fromMinute, toMinute) !== undefined,
       /** forgets event minutes before `minute` (a metric that late is not matched any more) */
       pruneEventMinutes: (minute: number) => s.pruneMinutes.run(minute).changes,
-      /** unattributed rows (adjustments excluded) of a mapped source or a person */
-      unattributedRows: (by: 'workspace' | 'project' | 'key' | 'person', value: string | number) =>
-        s.unattributedBy[by].all(value) as UsageRecord[],
+      /** unattributed rows (adjustments excluded) of a mapped source or a person, from `since` on */
+      unattributedRows: (by: 'workspace' | 'project' | 'key' | 'person', value: string | number, since: number) =>
+        s.unattributedBy[by].all(value, since) as UsageRecord[],
       /** all of a person's Claude Code telemetry under one billing source (a rare admin change: a full scan) */
       personTelemetryOf: (personId: number, billingSource: string) => s.personTelemetryOf.all(personId, billingSource) as UsageRecord[],
       /** Claude Code telemetry of some people in [from, to) (the local days it spans given to use the index) */

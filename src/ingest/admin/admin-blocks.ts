@@ -60,7 +60,7 @@ export function unpricedBlocks(rows: UnpricedRow[], timezone: string): Message {
       section(`:warning: *${text}*: their tokens are kept, their cost counts as $0.\n${lines.join('\n')}`),
       context(
         'Prices come from the maintained price library (@pydantic/genai-prices): updating aispend picks up new models. ' +
-          'Records that carry their own cost (`cost_usd`) are never unpriced. The usage README explains prices.',
+          'Records that carry their own cost (`cost_usd`) are never unpriced. docs/usage-sources.md explains prices.',
       ),
     ],
   };

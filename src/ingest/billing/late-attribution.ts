@@ -4,6 +4,11 @@
 // at once, with its rollups, sessions, loop alerts, unattributed delivery and billing adjustments,
 // inside the caller's transaction. Spend that already had a team stays where it was: history does
 // not move when people change teams.
+//
+// It reaches back RETENTION_DAYS only. Older raw rows are deleted (their rollups stay, unattributed),
+// so older bill lines stay unattributed too: a bill moved without the telemetry it was reconciled
+// with would count that telemetry twice (once against the moved bill, once as unbilled). Bills move
+// only for UTC days wholly inside the window, whose telemetry is all still there.
 import type { Deps } from '../../deps.js';
 import { billingRepo } from '../../db/repos/billing-repo.js';
 import { deliveryRepo } from '../../db/repos/delivery-repo.js';
@@ -13,7 +18,8 @@ import { sessionRepo } from '../../db/repos/session-repo.js';
 import { usageRepo } from '../../db/repos/usage-repo.js';
 import { reconciledProvider } from '../../domain/billing-source.js';
 import { SOURCE } from '../../domain/counting.js';
-import { utcDayOf } from '../../domain/reconciliation.js';
+import { DAY_MS, utcDayOf } from '../../domain/reconciliation.js';
+import { retentionCutoff } from '../../domain/retention.js';
 import { BILL_SOURCES, BILL, recordToInput, reconcileDays } from './reconcile.js';
 
 export type LateTarget = { kind: MappingKind; id: string } | { kind: 'person'; personId: number };
@@ -61,8 +67,11 @@ function providerOfBill(source: string): string | undefined {
 }
 
 /** Moves still-unattributed spend of a scope or a person to `teamId`. Call inside a transaction. */
-export function attributeAfterTheFact(deps: Pick<Deps, 'db' | 'config'>, target: LateTarget, teamId: number): MovedSpend {
+export function attributeAfterTheFact(deps: Pick<Deps, 'db' | 'config' | 'clock'>, target: LateTarget, teamId: number): MovedSpend {
   const { db } = deps;
+  const windowStart = retentionCutoff(deps.clock.now(), deps.config.retentionDays);
+  // the first UTC day wholly inside the window
+  const billsFrom = Math.ceil(windowStart / DAY_MS) * DAY_MS;
   const metrics = metricsRepo(db);
   const before = metrics.spend(teamId, ...ALL_DAYS).costUsd;
   const usage = usageRepo(db);
@@ -82,14 +91,14 @@ export function attributeAfterTheFact(deps: Pick<Deps, 'db' | 'config'>, target:
 
   const by = target.kind === 'person' ? 'person' : target.kind;
   const value = target.kind === 'person' ? target.personId : target.id;
-  const rows = usage.unattributedRows(by, value);
+  const rows = usage.unattributedRows(by, value, windowStart);
   for (const r of rows) {
     writer.replace({ ...recordToInput(r), teamId });
     seen(r.ts);
     addDay(reconciledProvider(r.billing_source), r.ts);
     if (r.source === SOURCE.otlpEvent || r.source === SOURCE.otlpMetric) addDay('anthropic', r.ts);
   }
-  const bills = billingRepo(db).attributeUnattributed(by, value, teamId);
+  const bills = billingRepo(db).attributeUnattributed(by, value, teamId, billsFrom);
   for (const b of bills) {
     seen(b.bucket_start);
     addDay(providerOfBill(b.source), b.bucket_start);

@@ -32,7 +32,7 @@ export interface AiMarkerRule {
   id: string;
   tool: AiTool;
   confidence: MarkerConfidence;
-  /** what it recognises (the README lists these) */
+  /** what it recognises (docs/delivery-sources.md lists these) */
   description: string;
   matches(e: WorkEvidence): boolean;
 }

@@ -9,6 +9,8 @@ import { ForbiddenError, ValidationError, type FieldIssue } from '../../errors.j
 import { defineRoute, parseWith, type IngestCaller, type Route } from '../../http/route.js';
 import { unknownFieldWarnings } from '../field-warnings.js';
 import { kickAfterIngest, recordAfterIngest } from '../after-ingest.js';
+import { isTooOld } from '../../domain/retention.js';
+import { tooOldWarnings } from '../too-old.js';
 import { applyGenericEvent } from './generic-events.js';
 import { deliveryBatchSchema, deliveryEventSchema, type DeliveryBatch } from './schema.js';
 
@@ -50,10 +52,17 @@ export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now
   const repo = deliveryRepo(deps.db);
   const org = orgRepo(deps.db);
   const w = workWriter(deps, now);
+  const days = deps.config.retentionDays;
   const counts = deps.db.transaction(() => {
     let accepted = 0;
     let duplicates = 0;
-    for (const e of batch.events) {
+    const tooOld: number[] = [];
+    for (const [i, e] of batch.events.entries()) {
+      // its idempotency claim may be deleted already (RETENTION_DAYS): a replay would apply twice
+      if (isTooOld(Date.parse(e.timestamp), now, days)) {
+        tooOld.push(i);
+        continue;
+      }
       if (!repo.markDelivery(GENERIC_DELIVERY_SOURCE, e.id, now)) {
         duplicates += 1;
         continue;
@@ -64,9 +73,14 @@ export async function ingestDeliveryEvents(deps: Deps, batch: DeliveryBatch, now
       accepted += 1;
     }
     recordAfterIngest(deps, w.effects());
-    return { accepted, duplicates };
+    const answer: { accepted: number; duplicates: number; too_old?: number; warnings?: FieldIssue[] } = { accepted, duplicates };
+    if (tooOld.length > 0) {
+      answer.too_old = tooOld.length;
+      answer.warnings = tooOldWarnings(tooOld, (i) => `events.${i}.timestamp`, days);
+    }
+    return answer;
   })();
-  deps.logger.info('delivery events ingested', counts);
+  deps.logger.info('delivery events ingested', { accepted: counts.accepted, duplicates: counts.duplicates, too_old: counts.too_old ?? 0 });
   kickAfterIngest(deps);
   return counts;
 }

@@ -1,5 +1,5 @@
 // Issue keys (ABC-123) in branch names, PR titles and bodies, and commit messages: the links from
-// work to stories. Rules (README "Linking work to stories"):
+// work to stories. Rules (docs/delivery-sources.md, "Linking work to stories"):
 // - a key is 2–10 characters (a capital letter, then capitals or digits), a hyphen and 1–7 digits
 //   not starting with 0, standing alone (not inside a longer word or number);
 // - in messages, titles and bodies only upper-case keys count ("eng-123" in prose is not a key);

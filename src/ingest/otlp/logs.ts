@@ -203,8 +203,13 @@ export function ingestLogs(batch: UsageBatch, body: ExportLogs, scope?: TeamScop
         a.scan(lr.attributes);
         const name = eventName(lr, a);
         if (!name) continue; // not a Claude Code event we read
+        rejected.seen += 1;
         if (!eventTime(lr, a, time)) {
           rejected.add(1, `${name} has no timestamp`);
+          continue;
+        }
+        if (batch.tooOld(time.ms)) {
+          rejected.addTooOld(1, batch.retentionDays);
           continue;
         }
         ingestEvent(batch, name, EVENTS[name]!, a, time, who, rejected, scope, where);

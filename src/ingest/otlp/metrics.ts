@@ -63,6 +63,7 @@ export function ingestMetrics(batch: UsageBatch, body: ExportMetrics, team?: Tea
       for (const metric of sm.metrics ?? []) {
         const kind = METRICS[metric.name];
         if (!kind || kind === 'unused') continue;
+        rejected.seen += metric.sum?.dataPoints?.length ?? pointCount(metric);
         if (!metric.sum) {
           rejected.add(pointCount(metric), `${metric.name} is not a sum (only sums are read)`);
           continue;
@@ -120,8 +121,10 @@ function ingestPoint(
     if (prev && prev.startNs === startNs) windowStartNs = prev.lastTimeNs;
   }
   if (increase <= 0) return;
-  const key = hashKey('m', seriesKey, startNs, timeNs);
   const ts = nanosToMs(timeNs);
+  // after the cumulative step, so the series still moves on: a later point adds only its own increase
+  if (batch.tooOld(ts)) return rejected.addTooOld(1, batch.retentionDays);
+  const key = hashKey('m', seriesKey, startNs, timeNs);
   const who = identity(attrs);
   const attribution = batch.attribute({ email: who.email, accountUuid: who.accountUuid, team: who.team, scopeTeamId: scope.team?.id });
   const session = who.sessionId

@@ -65,8 +65,8 @@ function exportHandler(
       try {
         const caller = callerOf(call.metadata, deps);
         let outcome: ExportOutcome;
-        if (signal === 'metrics') outcome = await exportMetrics(deps, decodeMetricsRequest(call.request), caller);
-        else outcome = await exportLogs(deps, decodeLogsRequest(call.request), caller);
+        if (signal === 'metrics') outcome = await exportMetrics(deps, decodeMetricsRequest(call.request), caller, 'grpc:metrics');
+        else outcome = await exportLogs(deps, decodeLogsRequest(call.request), caller, 'grpc:logs');
         const partial = outcome.rejected > 0 ? { rejected: outcome.rejected, message: outcome.message } : undefined;
         callback(null, signal === 'metrics' ? encodeMetricsResponse(partial) : encodeLogsResponse(partial));
       } catch (e) {

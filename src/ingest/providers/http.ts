@@ -1,6 +1,7 @@
 // GET JSON from a provider admin API with retries: 429, 5xx (and Anthropic's 529 overloaded) and
 // network errors are retried with exponential backoff, honouring Retry-After. The sleep is
 // injected so tests do not wait. Errors and logs name the path and status, never the key.
+import { networkReason } from '../../http/network-error.js';
 import type { Logger } from '../../logger.js';
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -63,7 +64,7 @@ export async function getJson(url: URL, headers: Record<string, string>, opts: H
     try {
       res = await fetch(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
     } catch (e) {
-      failure = new ProviderHttpError(`${where}: request failed (${(e as Error).name})`, undefined, true);
+      failure = new ProviderHttpError(`${where}: request failed (${networkReason(e) ?? (e as Error).name})`, undefined, true);
     }
     if (res) {
       const text = await res.text();

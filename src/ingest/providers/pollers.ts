@@ -2,6 +2,7 @@
 // rule's adjustments for the days they touched and runs the after-ingest hooks. One poller failing
 // does not stop the others; what it stored before failing is kept and reconciled.
 import type { Deps } from '../../deps.js';
+import { orgRepo } from '../../db/repos/org-repo.js';
 import { usageRepo } from '../../db/repos/usage-repo.js';
 import { DAY_MS } from '../../domain/reconciliation.js';
 import { runAfterIngest } from '../after-ingest.js';
@@ -13,6 +14,9 @@ import { openaiCostsPoller } from './openai-costs.js';
 import { openaiUsagePoller } from './openai-usage.js';
 import { runDayPoller, runWindowPoller, type PollContext, type PollOutcome } from './poller.js';
 import { reconcileDays } from '../billing/reconcile.js';
+
+/** settings key prefix: `poller_last_success:<poller>` = when it last completed a run without error (ms) */
+export const POLLER_LAST_SUCCESS = 'poller_last_success:';
 
 export interface PollOptions {
   sleep?: Sleep;
@@ -36,7 +40,11 @@ export async function pollProviders(deps: Deps, now: number, opts: PollOptions =
     const c = ctx(name);
     const o = await f(c);
     if (o.error) c.logger.error('provider poll failed; it resumes from the last stored page next time', { error: o.error.message, pages: o.pages });
-    else c.logger.info('provider poll done', { pages: o.pages, buckets: o.buckets });
+    else {
+      c.logger.info('provider poll done', { pages: o.pages, buckets: o.buckets });
+      // /metrics and `aispend doctor` report it
+      orgRepo(deps.db).setSetting(`${POLLER_LAST_SUCCESS}${name}`, String(now));
+    }
     outcomes.push(o);
   };
   if (deps.config.anthropic.adminApiKey) {

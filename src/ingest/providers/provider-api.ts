@@ -15,25 +15,31 @@ function buildUrl(base: string, path: string, query: Query): URL {
   return url;
 }
 
+/** a caller that must answer quickly (aispend doctor): fewer attempts, a shorter timeout */
+export interface RequestLimits {
+  maxAttempts?: number;
+  timeoutMs?: number;
+}
+
 /** Anthropic Admin API: x-api-key + anthropic-version */
-export function anthropicGet(ctx: PollContext, path: string, query: Query): Promise<unknown> {
+export function anthropicGet(ctx: PollContext, path: string, query: Query, limits: RequestLimits = {}): Promise<unknown> {
   const { adminApiKey, apiUrl } = ctx.deps.config.anthropic;
   if (!adminApiKey) throw new Error('ANTHROPIC_ADMIN_API_KEY is not set');
   return getJson(
     buildUrl(apiUrl, path, query),
     { 'x-api-key': adminApiKey, 'anthropic-version': '2023-06-01', accept: 'application/json', 'user-agent': 'aispend' },
-    { logger: ctx.logger, sleep: ctx.sleep },
+    { logger: ctx.logger, sleep: ctx.sleep, ...limits },
   );
 }
 
 /** OpenAI organization API: Bearer admin key */
-export function openaiGet(ctx: PollContext, path: string, query: Query): Promise<unknown> {
+export function openaiGet(ctx: PollContext, path: string, query: Query, limits: RequestLimits = {}): Promise<unknown> {
   const { adminApiKey, apiUrl } = ctx.deps.config.openai;
   if (!adminApiKey) throw new Error('OPENAI_ADMIN_API_KEY is not set');
   return getJson(
     buildUrl(apiUrl, path, query),
     { authorization: `Bearer ${adminApiKey}`, accept: 'application/json', 'user-agent': 'aispend' },
-    { logger: ctx.logger, sleep: ctx.sleep },
+    { logger: ctx.logger, sleep: ctx.sleep, ...limits },
   );
 }
 

@@ -7,6 +7,7 @@ import { orgRepo } from '../../db/repos/org-repo.js';
 import { emptyCounters, sessionRepo, type SessionCounters, type SessionRepo, type ToolResultInput } from '../../db/repos/session-repo.js';
 import { usageRepo, type UsageRowInput, type UsageWriter } from '../../db/repos/usage-repo.js';
 import { attribute, type Attribution, type AttributionDirectory, type AttributionSignals, type DirectoryPerson } from '../../domain/attribution.js';
+import { isTooOld } from '../../domain/retention.js';
 import { localDay } from '../../domain/time.js';
 import { reconcileTouched } from '../billing/reconcile.js';
 import { kickAfterIngest, recordAfterIngest } from '../after-ingest.js';
@@ -86,6 +87,15 @@ export class UsageBatch {
 
   get db() {
     return this.deps.db;
+  }
+
+  get retentionDays(): number {
+    return this.deps.config.retentionDays;
+  }
+
+  /** older than RETENTION_DAYS: not counted, since its row may have been deleted and a replay would count twice */
+  tooOld(ts: number): boolean {
+    return isTooOld(ts, this.now, this.deps.config.retentionDays);
   }
 
   /** local day of an instant (cached per hour: whole-hour zones share a day across the hour) */

@@ -10,6 +10,7 @@ import { SOURCE } from '../../domain/counting.js';
 import { billingSourceOf, priceProviderOf } from '../../domain/billing-source.js';
 import { modelFitAltCost, normalizeProvider, priceTokens } from '../../domain/pricing.js';
 import { ingestBatch } from './usage-batch.js';
+import { tooOldWarnings } from '../too-old.js';
 import { usageBodySchema, usageRecordSchema, type UsageBody } from './usage-schema.js';
 
 const KNOWN_FIELDS = Object.keys(usageRecordSchema.shape);
@@ -44,7 +45,15 @@ function checkTimes(body: UsageBody, now: number): void {
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-export async function ingestUsageRecords(deps: Deps, body: UsageBody, caller: IngestCaller = {}): Promise<{ accepted: number; duplicates: number }> {
+export interface UsageAnswer {
+  accepted: number;
+  duplicates: number;
+  /** records older than RETENTION_DAYS, not counted (only when there are some) */
+  too_old?: number;
+  warnings?: FieldIssue[];
+}
+
+export async function ingestUsageRecords(deps: Deps, body: UsageBody, caller: IngestCaller = {}): Promise<UsageAnswer> {
   checkTimes(body, deps.clock.now());
   const scope = caller.team;
   if (scope) checkScope(body, scope);
@@ -52,8 +61,13 @@ export async function ingestUsageRecords(deps: Deps, body: UsageBody, caller: In
   const result = await ingestBatch(deps, (batch) => {
     let accepted = 0;
     let duplicates = 0;
+    const tooOld: number[] = [];
     for (const [i, r] of body.records.entries()) {
       const ts = Date.parse(r.timestamp);
+      if (batch.tooOld(ts)) {
+        tooOld.push(i);
+        continue;
+      }
       const provider = normalizeProvider(r.provider);
       const a = batch.attribute({ email: r.user ?? undefined, team: r.team ?? undefined, project: r.project ?? undefined, scopeTeamId: scope?.id });
       if (r.team && a.teamSource !== 'attribute' && a.teamSource !== 'token') unknownTeams.add(r.team);
@@ -100,7 +114,12 @@ export async function ingestUsageRecords(deps: Deps, body: UsageBody, caller: In
       if (inserted) accepted += 1;
       else duplicates += 1;
     }
-    return { accepted, duplicates };
+    const answer: UsageAnswer = { accepted, duplicates };
+    if (tooOld.length > 0) {
+      answer.too_old = tooOld.length;
+      answer.warnings = tooOldWarnings(tooOld, (i) => `records.${i}.timestamp`, deps.config.retentionDays);
+    }
+    return answer;
   });
   if (unknownTeams.size > 0) {
     deps.logger.warn('generic usage named teams that do not exist; attributed by person or mapping instead', {
@@ -117,8 +136,9 @@ export function usageRoute(): Route {
     auth: 'bearer',
     async handle({ deps, body: raw, caller }) {
       const body = parseWith(usageBodySchema, raw);
-      const warnings: FieldWarning[] = unknownFieldWarnings(raw, 'records', KNOWN_FIELDS);
+      const unknown: FieldWarning[] = unknownFieldWarnings(raw, 'records', KNOWN_FIELDS);
       const result = await ingestUsageRecords(deps, body, caller);
+      const warnings = [...(result.warnings ?? []), ...unknown];
       return { body: warnings.length > 0 ? { ...result, warnings } : result };
     },
   });

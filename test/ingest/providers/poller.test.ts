@@ -62,9 +62,9 @@ describe('polling engine', () => {
 
   it('schedules the pollers with POLL_CRON only when an admin key is set', () => {
     expect(usageFeature.jobs!(deps).map((j) => [j.name, j.cron, j.runOnStart])).toEqual([
-      ['usage-claims-prune', '17 3 * * *', undefined],
+      ['usage-event-minutes-prune', '17 3 * * *', undefined],
       ['provider-pollers', '7 * * * *', true],
     ]);
-    expect(usageFeature.jobs!({ ...deps, config: testConfig() }).map((j) => j.name)).toEqual(['usage-claims-prune']);
+    expect(usageFeature.jobs!({ ...deps, config: testConfig() }).map((j) => j.name)).toEqual(['usage-event-minutes-prune']);
   });
 });

@@ -1,0 +1,2 @@
+// The operations feature's public module.
+export { operationsFeature } from './operations-feature.js';
