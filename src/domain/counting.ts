@@ -12,8 +12,9 @@
 //    source the bill covers (anthropic_api, openai_api) is compared with it. A day's bill lines are
 //    grouped by the team their scope (workspace, project, API key) is mapped to; a team's telemetry
 //    is compared with its own group when the bill names that team, otherwise with the unmapped
-//    lines. Each group counts max(bill, telemetry): 'billing_gap' rows hold the difference, spread
-//    over the hours the bill does not explain and so placed on the local days those hours fall on.
+//    lines; telemetry even those do not explain first covers the other groups' shortfalls. Each
+//    group counts max(bill, telemetry): 'billing_gap' rows hold the difference, spread over the
+//    hours the bill does not explain and so placed on the local days those hours fall on.
 // c. Claude Code Analytics, per person, billing source and UTC day: counted = max(analytics
 //    estimate, telemetry), via 'analytics_gap' rows for that person.
 

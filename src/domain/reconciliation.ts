@@ -42,6 +42,8 @@ export interface ReconcileGroup {
   rule: GroupRule;
   /** teams whose telemetry was compared with this group (for the reconcile report) */
   observedTeams: number[];
+  /** of the bill's excess over its own telemetry, what telemetry no bill line names explained */
+  explainedByUnmatchedUsd: number;
 }
 
 /** max(0, billed − observed), with float dust below a millionth of a cent treated as zero */
@@ -54,13 +56,16 @@ export function shortfall(billed: number, observed: number): number {
  * One UTC day of one provider: bill lines grouped by mapped team, each group against the telemetry
  * of the same calls. A team's telemetry belongs with its own group when the day's bill names the
  * team, and otherwise with the unmapped lines (its calls were billed under a scope nobody mapped).
+ * Telemetry that even the unmapped lines do not explain was billed under some scope whose telemetry
+ * fell short (the admin key sees the whole organisation's bill): it explains those shortfalls, in
+ * proportion to them, before any billing adjustment is added, so it is not counted twice.
  */
 export function reconcileGroups(lines: readonly BillLine[], observedByTeam: ReadonlyMap<number, number>): ReconcileGroup[] {
   const groups = new Map<number, ReconcileGroup>();
   const group = (team: number) => {
     let g = groups.get(team);
     if (!g) {
-      g = { team, scopes: [], billedUsd: 0, observedUsd: 0, countedUsd: 0, gapUsd: 0, rule: 'bill', observedTeams: [] };
+      g = { team, scopes: [], billedUsd: 0, observedUsd: 0, countedUsd: 0, gapUsd: 0, rule: 'bill', observedTeams: [], explainedByUnmatchedUsd: 0 };
       groups.set(team, g);
     }
     return g;
@@ -80,10 +85,23 @@ export function reconcileGroups(lines: readonly BillLine[], observedByTeam: Read
   const out = [...groups.values()].filter((g) => g.billedUsd !== 0 || g.observedUsd !== 0);
   for (const g of out) {
     g.gapUsd = shortfall(g.billedUsd, g.observedUsd);
-    g.countedUsd = g.observedUsd + g.gapUsd;
-    g.rule = g.gapUsd > 0 ? 'bill' : 'telemetry';
     g.scopes.sort();
     g.observedTeams.sort((a, b) => a - b);
+  }
+  const unmatched = groups.get(0)!;
+  const leftover = shortfall(unmatched.observedUsd, unmatched.billedUsd);
+  const shortfalls = out.reduce((s, g) => s + (g.team === 0 ? 0 : g.gapUsd), 0);
+  if (leftover > 0 && shortfalls > 0) {
+    const used = Math.min(leftover, shortfalls);
+    for (const g of out) {
+      if (g.team === 0 || g.gapUsd === 0) continue;
+      g.explainedByUnmatchedUsd = (used * g.gapUsd) / shortfalls;
+      g.gapUsd = shortfall(g.gapUsd, g.explainedByUnmatchedUsd);
+    }
+  }
+  for (const g of out) {
+    g.countedUsd = g.observedUsd + g.gapUsd;
+    g.rule = g.gapUsd > 0 ? 'bill' : 'telemetry';
   }
   return out.sort((a, b) => a.team - b.team);
 }

@@ -15,8 +15,8 @@ describe('reconcileGroups (rule b, one UTC day)', () => {
       obs([[2, 90]]),
     );
     expect(groups).toEqual([
-      { team: 0, scopes: ['default'], billedUsd: 90, observedUsd: 90, countedUsd: 90, gapUsd: 0, rule: 'telemetry', observedTeams: [2] },
-      { team: 1, scopes: ['workspace wrk_a'], billedUsd: 90, observedUsd: 0, countedUsd: 90, gapUsd: 90, rule: 'bill', observedTeams: [] },
+      { team: 0, scopes: ['default'], billedUsd: 90, observedUsd: 90, countedUsd: 90, gapUsd: 0, rule: 'telemetry', observedTeams: [2], explainedByUnmatchedUsd: 0 },
+      { team: 1, scopes: ['workspace wrk_a'], billedUsd: 90, observedUsd: 0, countedUsd: 90, gapUsd: 90, rule: 'bill', observedTeams: [], explainedByUnmatchedUsd: 0 },
     ]);
   });
 
@@ -42,6 +42,63 @@ describe('reconcileGroups (rule b, one UTC day)', () => {
     expect(groups.map((g) => [g.team, g.scopes, g.billedUsd, g.observedUsd, g.gapUsd])).toEqual([
       [0, ['workspace w9'], 3, 1, 2],
       [4, ['key k1', 'workspace w1'], 12, 10, 2],
+    ]);
+  });
+});
+
+describe('telemetry no bill line names', () => {
+  it('explains a mapped team’s shortfall instead of being counted on top of the bill', () => {
+    // every line is mapped: team 1 billed $100 and saw $60; $30 of telemetry has no team (someone not
+    // on a team, billed under team 1's workspace). The day counts $100, not $130.
+    const groups = reconcileGroups([{ team: 1, scope: 'workspace w1', costUsd: 100 }], obs([
+      [1, 60],
+      [0, 30],
+    ]));
+    expect(groups).toEqual([
+      { team: 0, scopes: [], billedUsd: 0, observedUsd: 30, countedUsd: 30, gapUsd: 0, rule: 'telemetry', observedTeams: [0], explainedByUnmatchedUsd: 0 },
+      { team: 1, scopes: ['workspace w1'], billedUsd: 100, observedUsd: 60, countedUsd: 70, gapUsd: 10, rule: 'bill', observedTeams: [1], explainedByUnmatchedUsd: 30 },
+    ]);
+    expect(groups.reduce((s, g) => s + g.countedUsd, 0)).toBe(100);
+  });
+
+  it('shares what it explains among the shortfalls in proportion, and never goes past them', () => {
+    // shortfalls of 30 (team 1) and 10 (team 2); a team the bill does not name saw 60: it explains all
+    // 40 (30 and 10), and the $20 beyond is counted as telemetry
+    const groups = reconcileGroups(
+      [
+        { team: 1, scope: 'workspace w1', costUsd: 50 },
+        { team: 2, scope: 'workspace w2', costUsd: 30 },
+      ],
+      obs([
+        [1, 20],
+        [2, 20],
+        [3, 60],
+      ]),
+    );
+    expect(groups.map((g) => [g.team, g.gapUsd, g.explainedByUnmatchedUsd, g.countedUsd])).toEqual([
+      [0, 0, 0, 60],
+      [1, 0, 30, 20],
+      [2, 0, 10, 20],
+    ]);
+    // bill 80, telemetry 100: the day counts max(80, 100)
+    expect(groups.reduce((s, g) => s + g.countedUsd, 0)).toBe(100);
+  });
+
+  it('fills the unmapped lines first: what they bill is its own calls', () => {
+    const groups = reconcileGroups(
+      [
+        { team: 0, scope: 'default', costUsd: 25 },
+        { team: 1, scope: 'workspace w1', costUsd: 40 },
+      ],
+      obs([
+        [0, 30],
+        [1, 30],
+      ]),
+    );
+    // unmapped: bill 25, telemetry 30 → $5 left over explains $5 of team 1's $10 shortfall
+    expect(groups.map((g) => [g.team, g.countedUsd, g.gapUsd, g.explainedByUnmatchedUsd])).toEqual([
+      [0, 30, 0, 0],
+      [1, 35, 5, 5],
     ]);
   });
 });

@@ -43,8 +43,12 @@ function groupLine(g: ReconcileGroup, teamName: (id: number) => string): string 
       ? `bill decides: ${usd(g.gapUsd)} added that telemetry did not see`
       : g.billedUsd === 0
         ? 'telemetry decides: no bill line names these calls'
-        : 'telemetry decides: it saw at least the bill';
-  return `• ${who}${scopes}${seenBy}\n   bill ${usd(g.billedUsd)} · telemetry ${usd(g.observedUsd)} → counted *${usd(g.countedUsd)}* (${rule})`;
+        : g.explainedByUnmatchedUsd > 0
+          ? 'the rest of the bill is telemetry counted with the unmapped scopes'
+          : 'telemetry decides: it saw at least the bill';
+  const explained =
+    g.explainedByUnmatchedUsd > 0 ? `; ${usd(g.explainedByUnmatchedUsd)} of it is telemetry of teams the bill does not name, counted there` : '';
+  return `• ${who}${scopes}${seenBy}\n   bill ${usd(g.billedUsd)} · telemetry ${usd(g.observedUsd)} → counted *${usd(g.countedUsd)}* (${rule}${explained})`;
 }
 
 export function reconcileBlocks(views: ReconcileView[]): Message {

@@ -287,3 +287,27 @@ describe('4. metrics without session.id beside the events of the same calls', ()
     ]);
   });
 });
+
+describe('5. telemetry of someone on no team when every bill line is mapped', () => {
+  it('explains the mapped workspace’s shortfall instead of adding to the bill: $100 billed, $100 counted', async () => {
+    // the whole day is billed to workspace wrkspc_A ($100, mapped to teama); teama's own telemetry saw
+    // $60; Kim, on no team yet, used the same workspace for $30 of calls (telemetry saw them too)
+    serveCost({ '2026-11-20': [['wrkspc_A', 100]] });
+    const app = await start('Europe/Berlin');
+    await app.command('admin team create teama <#C0A|a>', { user: TEST_ADMIN });
+    await app.command('admin map workspace wrkspc_A teama', { user: TEST_ADMIN });
+    await app.command('admin team add teama ana@example.com', { user: TEST_ADMIN });
+    await send(app, '/v1/logs', logsExport({}, [event('2026-11-20T09:00:00Z', { 'session.id': 'a1', 'user.email': 'ana@example.com', cost_usd: 60 })]));
+    await send(app, '/v1/logs', logsExport({}, [event('2026-11-20T10:00:00Z', { 'session.id': 'k1', 'user.email': 'kim@example.com', cost_usd: 30 })]));
+    await poll(app);
+    // org: $60 (Ana) + $30 (Kim) + the $10 no telemetry saw = $100; teama: $60 + $10
+    expect((await app.command('summary org week', { user: TEST_ADMIN })).text).toMatch(/: \$100 spent/);
+    expect((await app.command('summary teama week', { user: TEST_ADMIN })).text).toMatch(/: \$70\.00 spent/);
+    const rec = text(await app.command('admin reconcile anthropic week', { user: TEST_ADMIN }));
+    expect(rec).toContain('bill $100 · telemetry $60.00 → counted *$70.00* (bill decides: $10.00 added that telemetry did not see; $30.00 of it is telemetry of teams the bill does not name, counted there)');
+    expect(rec).toContain('*Totals* · bill $100 · telemetry $90.00 · counted *$100*');
+    // once Kim joins teama, her $30 moves there and the day still counts $100, all of it teama's
+    await app.command('admin team add teama kim@example.com', { user: TEST_ADMIN });
+    expect((await app.command('summary teama week', { user: TEST_ADMIN })).text).toMatch(/: \$100 spent/);
+  });
+});
