@@ -9,6 +9,7 @@ import { sql as afterIngestAndSettle } from './012-after-ingest-and-settle.js';
 import { sql as loopExpectedRequests } from './013-loop-expected-requests.js';
 import { sql as scopedTokens } from './014-scoped-tokens.js';
 import { sql as retention } from './015-retention.js';
+import { sql as sessionMetricIndex } from './016-session-metric-index.js';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   { version: 13, name: 'loop-expected-requests', sql: loopExpectedRequests },
   { version: 14, name: 'scoped-tokens', sql: scopedTokens },
   { version: 15, name: 'retention', sql: retention },
+  { version: 16, name: 'session-metric-index', sql: sessionMetricIndex },
 ];

@@ -368,6 +368,8 @@ export function usageRepo(db: Db) {
       let lastPerson: PersonDelta | undefined;
       let lastHour = NaN;
       let lastUtcDay = '';
+      let lastUtc: { person: number | null; source: string; day: string; key: string } = { person: null, source: '', day: '', key: '' };
+      let lastHourly = { hour: -1, source: '', team: -1, key: '' };
       const utcDay = (ts: number) => {
         const hour = Math.floor(ts / HOUR_MS);
         if (hour !== lastHour) {
@@ -448,16 +450,24 @@ export function usageRepo(db: Db) {
           p.requests += sign * c.requests;
           if (c.provider === 'anthropic' && TELEMETRY_SOURCES.includes(c.source) && PERSON_RECONCILED.has(c.billingSource)) {
             const ud = utcDay(c.ts);
-            const uk = `${c.billingSource}\u0000${ud}\u0000${c.personId}`;
-            utcPersonDeltas.set(uk, (utcPersonDeltas.get(uk) ?? 0) + sign * c.cost);
-            touched.telemetryPersonDays.add(`${c.personId}\u0000${ud}`);
+            // runs of rows share a person, source and day: their key is built once
+            if (!(lastUtc.person === c.personId && lastUtc.source === c.billingSource && lastUtc.day === ud)) {
+              lastUtc = { person: c.personId, source: c.billingSource, day: ud, key: `${c.billingSource}\u0000${ud}\u0000${c.personId}` };
+              touched.telemetryPersonDays.add(`${c.personId}\u0000${ud}`);
+            }
+            utcPersonDeltas.set(lastUtc.key, (utcPersonDeltas.get(lastUtc.key) ?? 0) + sign * c.cost);
           }
         }
         if (RECONCILED_SOURCES.has(c.billingSource) && c.source !== SOURCE.billingGap) {
           const hour = Math.floor(c.ts / HOUR_MS) * HOUR_MS;
-          const hk = `${c.billingSource}\u0000${hour}\u0000${team}`;
-          hourlyDeltas.set(hk, (hourlyDeltas.get(hk) ?? 0) + sign * c.cost);
-          if (c.source !== SOURCE.analyticsGap) touched.billDays.add(`${c.billingSource}\u0000${utcDay(c.ts)}`);
+          if (!(lastHourly.hour === hour && lastHourly.source === c.billingSource && lastHourly.team === team)) {
+            lastHourly = { hour, source: c.billingSource, team, key: `${c.billingSource}\u0000${hour}\u0000${team}` };
+            // an analytics adjustment is the reconciler's own output: it does not ask for a reconciliation
+            if (c.source !== SOURCE.analyticsGap) touched.billDays.add(`${c.billingSource}\u0000${utcDay(c.ts)}`);
+          }
+          hourlyDeltas.set(lastHourly.key, (hourlyDeltas.get(lastHourly.key) ?? 0) + sign * c.cost);
+          // so the next telemetry row of the hour still marks its bill day
+          if (c.source === SOURCE.analyticsGap) lastHourly.hour = -1;
         }
         if (c.sessionId !== null) {
           let d = sessionDeltas.get(c.sessionId);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTokensCommand } from '../../../src/cli/tokens.js';
 import { orgRepo } from '../../../src/db/repos/org-repo.js';
 import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH } from '../../../src/ingest/otlp/otlp-grpc.js';
-import { decodeResponse, encodeLogsRequest, encodeMetricsRequest } from '../../../src/ingest/otlp/otlp-protobuf.js';
+import { decodeLogsRequest, decodeResponse, encodeLogsRequest, encodeMetricsRequest } from '../../../src/ingest/otlp/otlp-protobuf.js';
 import { startTestApp, TEST_INGEST_TOKEN, type TestApp } from '../../helpers/test-app.js';
 import { exportClient } from '../../helpers/grpc-client.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
@@ -95,6 +95,22 @@ describe('OTLP/HTTP protobuf', () => {
     const g = await exportClient(METRICS_EXPORT_PATH, proto.app.ports['otlp-grpc']!).call(body, token);
     expect(g.code).toBe(grpc.status.PERMISSION_DENIED);
     expect(g.details).toContain('resourceMetrics.0.resource.attributes.team.id: names team "Platform"');
+  });
+});
+
+describe('OTLP protobuf strings', () => {
+  it('reads ASCII, accented, CJK and emoji strings of every length exactly as sent', () => {
+    const values = ['', 'a', 'Bash', 'alice@example.com', 'zoë@exämple.com', 'claude-sonnet-4-5…', '日本語のプロジェクト', 'ok 🚀', 'x'.repeat(200), `${'y'.repeat(9)}é`];
+    const body = {
+      resourceLogs: [
+        {
+          resource: { attributes: values.map((v, i) => ({ key: `k${i}`, value: { stringValue: v } })) },
+          scopeLogs: [{ logRecords: [{ body: { stringValue: 'claude_code.api_request' } }] }],
+        },
+      ],
+    };
+    const decoded = decodeLogsRequest(encodeLogsRequest(body)) as unknown as typeof body;
+    expect(decoded.resourceLogs[0]!.resource.attributes.map((a) => a.value.stringValue)).toEqual(values);
   });
 });
 
