@@ -7,6 +7,7 @@ import { sql as telemetryCommits } from './010-telemetry-commits.js';
 import { sql as billingTruth } from './011-billing-truth.js';
 import { sql as afterIngestAndSettle } from './012-after-ingest-and-settle.js';
 import { sql as loopExpectedRequests } from './013-loop-expected-requests.js';
+import { sql as deliveryQuality } from './040-delivery-quality.js';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { version: 11, name: 'billing-truth', sql: billingTruth },
   { version: 12, name: 'after-ingest-and-settle', sql: afterIngestAndSettle },
   { version: 13, name: 'loop-expected-requests', sql: loopExpectedRequests },
+  { version: 40, name: 'delivery-quality', sql: deliveryQuality },
 ];
