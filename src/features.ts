@@ -6,6 +6,7 @@ import { digestFeature } from './digest/index.js';
 import { deliveryFeature, usageFeature } from './ingest/index.js';
 import { loopFeature } from './loops/index.js';
 import { orgFeature } from './org/index.js';
+import { qualityFeature } from './quality/index.js';
 import { queriesFeature } from './queries/index.js';
 
-export const features: Feature[] = [usageFeature, deliveryFeature, orgFeature, loopFeature, budgetFeature, digestFeature, queriesFeature];
+export const features: Feature[] = [usageFeature, deliveryFeature, orgFeature, loopFeature, budgetFeature, digestFeature, queriesFeature, qualityFeature];

@@ -52,7 +52,7 @@ export function summaryCommand(): Subcommand {
         }
       }
       const g = gatherSummary(deps, choice.scope, pair, now);
-      return summaryBlocks({ scopeName: choice.name, pair, figures: g.figures, timezone: tz, hasDelivery: g.hasDelivery });
+      return summaryBlocks({ scopeName: choice.name, pair, figures: g.figures, timezone: tz, hasDelivery: g.hasDelivery, quality: g.quality });
     },
   };
 }

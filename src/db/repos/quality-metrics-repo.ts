@@ -242,7 +242,16 @@ export function qualityMetricsRepo(db: Db) {
       return st;
     };
 
+    const seen = {
+      ci: db.prepare('SELECT EXISTS (SELECT 1 FROM ci_runs) AS v'),
+      reviews: db.prepare('SELECT EXISTS (SELECT 1 FROM pr_reviews) AS v'),
+      files: db.prepare('SELECT EXISTS (SELECT 1 FROM commit_facts WHERE files IS NOT NULL) AS v'),
+    };
+    const yes = (st: (typeof seen)['ci']) => (st.get() as { v: number }).v === 1;
+
     return {
+      /** whether any CI run, review or push with file lists was ever received (to say what to connect) */
+      signalsSeen: () => ({ ci: yes(seen.ci), reviews: yes(seen.reviews), files: yes(seen.files) }),
       /** every count behind the quality figures of a scope and period; `windowMs` is the reverted/reopened window */
       counts(scope: QualityScope, p: QualityPeriod, now: number, windowMs: number): QualityCounts {
         const { key, f } = filterFor(scope);
