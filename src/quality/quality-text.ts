@@ -12,8 +12,9 @@ export function rateText(r: Rate, unit = ''): string {
   return `${percent(r.rate)} (${count(r.count)} of ${of})`;
 }
 
-/** "8% (1/12)" at or above the floor, "1/4" below it */
+/** "8% (1/12)" at or above the floor, "1/4" below it, "none" when there is nothing */
 function short(r: Rate): string {
+  if (r.of === 0) return 'none';
   return r.rate === null ? `${count(r.count)}/${count(r.of)}` : `${percent(r.rate)} (${count(r.count)}/${count(r.of)})`;
 }
 

@@ -54,6 +54,9 @@ export function meBlocks(v: MeView): Message {
           `Provider bills arrive through ${CONNECT.adminApis}. ${connectDeliveryText()}`,
       ),
     );
+    // work without AI spend still has a quality of its own
+    const own = v.quality ? qualityLine(v.quality) : null;
+    if (own) blocks.push(section(`*Your work's quality*: ${escapeMrkdwn(own)}`));
     blocks.push(foot);
     return { text, blocks };
   }

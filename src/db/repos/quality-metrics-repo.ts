@@ -116,7 +116,7 @@ function storySql(w: (a: string) => string): string {
     SELECT ai, COUNT(*) AS stories, COALESCE(SUM(hit), 0) AS reopened, COALESCE(SUM(open AND NOT hit), 0) AS pending
     FROM (
       SELECT s.ai_assisted AS ai,
-        MAX(sp.end_kind = 'reopened' AND sp.ended_at <= sp.done_at + @window) AS hit,
+        MAX(CASE WHEN sp.end_kind = 'reopened' AND sp.ended_at <= sp.done_at + @window THEN 1 ELSE 0 END) AS hit,
         MAX(sp.done_at + @window > @now) AS open
       FROM story_spells sp JOIN stories s ON s.id = sp.story_id
       WHERE ${w('s')} AND sp.done_at >= @start AND sp.done_at < @end
