@@ -31,6 +31,7 @@
 //   tests touched: 57 yes (A1, M57); 58 no; 59 no → AI 1 of 2, rest 0 of 1.
 // Rework: S2's $4.50 (ENG-123 was first done on Tue 16:00); spend $6 + $6 + $1 + $4.50 = $17.50 → 4.5 / 17.5 = 26%.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestContext } from '../../src/budgets/budget-numbers.js';
 import { orgRepo } from '../../src/db/repos/org-repo.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { blockText } from '../queries/summary-seed.js';
@@ -233,6 +234,9 @@ describe('the figures they produce', () => {
     // ENG-123 was reopened and is not done again; ENG-99 was done in an earlier week: 1 story, $17.50
     expect(text).toContain('*Stories delivered*\n1');
     expect(text).toContain('*Cost per story*\n$17.50');
+    // what approvers see for the month: ENG-99 and ENG-123 were reopened, ENG-124 stayed delivered
+    const ctx = requestContext(t.app.deps, orgRepo(t.db).teamById(platform)!, NOW);
+    expect({ stories: ctx.stories, costPerStory: ctx.costPerStory }).toEqual({ stories: 1, costPerStory: 17.5 });
   });
 
   it('/aispend summary: the same line for the last 7 days', async () => {
@@ -270,6 +274,8 @@ describe('the figures they produce', () => {
     // ENG-123 (done again Sat 28) and ENG-124: 2 stories, $17.50 / 2
     expect(text).toContain('*Stories delivered*\n2');
     expect(text).toContain('*Cost per story*\n$8.75');
+    expect(blockText(await t.command('summary', { user: 'U0ADA' }))).toContain('*2 stories* delivered');
+    expect(requestContext(t.app.deps, orgRepo(t.db).teamById(platform)!, NOW).stories).toBe(2);
     // the reopen stays on record: still 1 of 2 reopened within 14 days
     expect(text).toContain('reopened in 14 d 1/2 vs none');
   });
