@@ -136,7 +136,7 @@ function pullRequestSql(w: (a: string) => string): string {
         (SELECT MAX(p2.merged_at) FROM pull_requests p2 WHERE p2.repo = p.repo AND p2.branch = p.branch AND p2.merged_at < p.merged_at) AS since
       FROM pull_requests p LEFT JOIN pr_facts pf ON pf.pr_id = p.id
       WHERE ${w('p')} AND p.merged_at >= @start AND p.merged_at < @end
-        AND NOT (p.ai_assisted = 0 AND (COALESCE(pf.author_bot, 0) = 1 OR p.author_login LIKE '%[bot]'))
+        AND NOT (p.ai_assisted = 0 AND (COALESCE(pf.author_bot, 0) = 1 OR COALESCE(p.author_login, '') LIKE '%[bot]'))
     ),
     branch_commits AS (
       SELECT prs.id AS pr, c.id, c.sha FROM prs JOIN commits c ON c.repo = prs.repo AND c.branch = prs.branch
@@ -165,8 +165,9 @@ function pullRequestSql(w: (a: string) => string): string {
     reviewed AS (
       SELECT DISTINCT prs.id AS pr FROM prs JOIN pr_reviews v ON v.repo = prs.repo AND v.pr_number = prs.number
       WHERE v.state = 'approved' AND v.bot = 0 AND v.submitted_at <= prs.merged_at
-        AND NOT (v.reviewer IS NOT NULL AND v.reviewer = COALESCE(prs.author, v.pr_author))
-        AND NOT (v.reviewer_person_id IS NOT NULL AND v.reviewer_person_id = prs.person_id)
+        -- IS: a review of a PR whose author is unknown is by someone else
+        AND NOT (v.reviewer IS NOT NULL AND v.reviewer IS COALESCE(prs.author, v.pr_author))
+        AND NOT (v.reviewer_person_id IS NOT NULL AND v.reviewer_person_id IS prs.person_id)
     ),
     pr_commits AS (
       SELECT pr, id FROM branch_commits
