@@ -55,7 +55,7 @@ export interface QualityDetail {
   figures: QualityFigures;
   reopened: ReopenedStory[];
   reverted: RevertedCommit[];
-  seen: { ci: boolean; reviews: boolean; files: boolean };
+  seen: { ci: boolean; reviews: boolean };
 }
 
 /** the figures with the stories and commits behind them, for `/aispend quality` */

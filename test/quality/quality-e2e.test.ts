@@ -32,6 +32,7 @@
 // Rework: S2's $4.50 (ENG-123 was first done on Tue 16:00); spend $6 + $6 + $1 + $4.50 = $17.50 → 4.5 / 17.5 = 26%.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestContext } from '../../src/budgets/budget-numbers.js';
+import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
 import { orgRepo } from '../../src/db/repos/org-repo.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { blockText } from '../queries/summary-seed.js';
@@ -278,5 +279,12 @@ describe('the figures they produce', () => {
     expect(requestContext(t.app.deps, orgRepo(t.db).teamById(platform)!, NOW).stories).toBe(2);
     // the reopen stays on record: still 1 of 2 reopened within 14 days
     expect(text).toContain('reopened in 14 d 1/2 vs none');
+  });
+
+  it('rework spend follows usage that arrives after the session became a rework session', async () => {
+    await usage('s2-b', 'S2', '2026-11-28T10:00:00Z', 2);
+    await afterIngestIdle(t.app.deps);
+    // $4.50 + $2.00 of $17.50 + $2.00
+    expect(blockText(await t.command('quality', { user: 'U0ADA' }))).toContain('*Rework spend*\n$6.50 (33% of spend) in 1 session on 1 story already done');
   });
 });

@@ -2,15 +2,20 @@
 // - story_states: every state a tracker reported for a story, so the same history (done spells,
 //   reopens) comes out whatever order the events arrive in; story_spells is that history, derived
 //   by the delivery writer after each event; stories.first_done_at is its first done.
-// - commit_facts: per commit, what the push said about it (files, test files) and what kind of commit
-//   it is (a change, a merge, a revert); same_as names the first-seen copy of a commit a force push
-//   or a cherry-pick rewrote (same repository, author, author time and subject), counted once.
+// - commits gain what the push said about them (files, test files), their kind (a change, a merge, a
+//   revert) and same_as: the first-seen copy of a commit a force push or a cherry-pick rewrote (same
+//   repository, author, author time and subject), counted once. Covering indexes let a period's
+//   figures be summed from the index alone, for a team, a person or the whole org.
 // - reverts and reverted_commits: what each revert (a revert commit, or a merged `Revert "…"` pull
 //   request) names, and the stored commits that resolves to (resolved again as the targets arrive).
-// - pr_facts: a merged PR's merge (or squash) commit and whether a bot opened it.
+// - pr_facts: a merged PR's merge (or squash) commit, whether it counts (not a bot's), and its
+//   quality worked out again whenever a CI run, review or commit of it arrives: first CI verdict,
+//   approval by someone else, tests touched.
 // - ci_runs (+ ci_run_prs): completed workflow runs and check suites with their verdict and attempt.
 // - pr_reviews: review states per review id (a dismissal is final).
-// - rework_sessions: agent sessions that committed to a story after the story was first done.
+// - rework_sessions: agent sessions that committed to a story after the story was first done, and
+//   rework_spend: their counted spend from then on, per local day (kept in step by the writer and
+//   the after-ingest hook; attributed to the session's team and person, as waste is).
 export const sql = `
 ALTER TABLE stories ADD COLUMN first_done_at INTEGER;
 UPDATE stories SET first_done_at = done_at WHERE done_at IS NOT NULL;
@@ -48,22 +53,19 @@ INSERT INTO story_spells (story_id, done_at, ended_at, end_kind)
   SELECT id, done_at, CASE WHEN done = 1 THEN NULL ELSE updated_at END, CASE WHEN done = 1 THEN NULL ELSE 'withdrawn' END
   FROM stories WHERE done_at IS NOT NULL;
 
-CREATE TABLE commit_facts (
-  commit_id INTEGER PRIMARY KEY,
-  kind TEXT NOT NULL DEFAULT 'change' CHECK (kind IN ('change', 'merge', 'revert')),
-  -- paths the push listed (added, modified, removed); NULL when the source did not say
-  files INTEGER,
-  test_files INTEGER,
-  same_as INTEGER
-);
+ALTER TABLE commits ADD COLUMN commit_kind TEXT NOT NULL DEFAULT 'change' CHECK (commit_kind IN ('change', 'merge', 'revert'));
+-- paths the push listed (added, modified, removed); NULL when the source did not say
+ALTER TABLE commits ADD COLUMN files INTEGER;
+ALTER TABLE commits ADD COLUMN test_files INTEGER;
+ALTER TABLE commits ADD COLUMN same_as INTEGER;
 -- commits stored before: their kind from the subject (a revert's "This reverts commit" line was not kept)
-INSERT INTO commit_facts (commit_id, kind)
-  SELECT id, CASE
+UPDATE commits SET commit_kind = CASE
     WHEN subject LIKE 'Revert "%' OR subject LIKE 'Reapply "%' THEN 'revert'
     WHEN subject LIKE 'Merge pull request #%' OR subject LIKE 'Merge branch ''%' OR subject LIKE 'Merge remote-tracking branch ''%' THEN 'merge'
-    ELSE 'change' END
-  FROM commits;
-CREATE INDEX commits_ts ON commits(ts);
+    ELSE 'change' END;
+CREATE INDEX commits_quality_team ON commits(team_id, ts, ai_assisted, commit_kind, same_as, files, test_files);
+CREATE INDEX commits_quality_person ON commits(person_id, ts, ai_assisted, commit_kind, same_as, files, test_files);
+CREATE INDEX commits_quality_all ON commits(ts, ai_assisted, commit_kind, same_as, files, test_files);
 CREATE INDEX commits_repo_ts ON commits(repo, ts);
 CREATE INDEX commits_repo_branch ON commits(repo, branch, ts);
 
@@ -96,11 +98,23 @@ CREATE INDEX reverted_commits_commit ON reverted_commits(commit_id, revert_id);
 CREATE TABLE pr_facts (
   pr_id INTEGER PRIMARY KEY,
   merge_commit_sha TEXT,
-  author_bot INTEGER NOT NULL DEFAULT 0
+  author_bot INTEGER NOT NULL DEFAULT 0,
+  -- 0: opened by a bot and no AI marker says an agent did (dependency bumps are not team work)
+  counted INTEGER NOT NULL DEFAULT 1,
+  -- the first head commit with a CI verdict passed with no re-run (NULL: no CI verdict)
+  ci_first_pass INTEGER,
+  -- approved before the merge by someone other than the author, not a bot, not dismissed
+  reviewed INTEGER NOT NULL DEFAULT 0,
+  -- a commit of it (or its merge commit) changed a test file (NULL: no commit's files are known)
+  tests_touched INTEGER
 );
 CREATE INDEX pr_facts_merge_sha ON pr_facts(merge_commit_sha) WHERE merge_commit_sha IS NOT NULL;
-CREATE INDEX prs_merged ON pull_requests(merged_at);
-CREATE INDEX prs_person ON pull_requests(person_id, merged_at);
+-- PRs merged before: counted, no CI or review known
+INSERT INTO pr_facts (pr_id, author_bot, counted)
+  SELECT id, COALESCE(author_login, '') LIKE '%[bot]', NOT (ai_assisted = 0 AND COALESCE(author_login, '') LIKE '%[bot]') FROM pull_requests;
+CREATE INDEX prs_quality_team ON pull_requests(team_id, merged_at, ai_assisted);
+CREATE INDEX prs_quality_person ON pull_requests(person_id, merged_at, ai_assisted);
+CREATE INDEX prs_quality_all ON pull_requests(merged_at, ai_assisted);
 CREATE INDEX prs_repo_branch ON pull_requests(repo, branch, merged_at);
 
 CREATE TABLE ci_runs (
@@ -157,4 +171,12 @@ CREATE TABLE rework_sessions (
   PRIMARY KEY (session_id, story_id)
 ) WITHOUT ROWID;
 CREATE INDEX rework_sessions_story ON rework_sessions(story_id);
+
+CREATE TABLE rework_spend (
+  session_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  cost_usd REAL NOT NULL,
+  PRIMARY KEY (session_id, day)
+) WITHOUT ROWID;
+CREATE INDEX rework_spend_day ON rework_spend(day);
 `;

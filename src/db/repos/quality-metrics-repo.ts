@@ -2,6 +2,8 @@
 // (1) and the rest (0) — commits reverted, stories reopened, merged PRs' CI first pass, approvals and
 // test files — and the spend of rework sessions. Counts only: rates and floors are the quality
 // feature's pure rules. Periods are [startMs, endMs) instants (and [from, to) local days for spend).
+// The heavy work is done when the data arrives (commit columns, pr_facts, rework_spend), so a period is
+// summed from indexes: the whole org's month stays fast (npm run bench, `quality org month`).
 import type { Db } from '../open.js';
 import { memoForDb } from '../memo.js';
 import type { Scope } from './metrics-repo.js';
@@ -80,19 +82,24 @@ function filterFor(scope: QualityScope): { key: string; f: Filter } {
   return { key: 'team', f: { sql: (a) => `${a}.team_id = @scopeId`, params: { scopeId: scope } } };
 }
 
-// a commit is reverted within the window when a revert resolved to it landed no later than window after it
-const REVERTED = (c: string) => `EXISTS (SELECT 1 FROM reverted_commits rc JOIN reverts r ON r.id = rc.revert_id
-  WHERE rc.commit_id = ${c}.id AND r.at <= ${c}.ts + @window)`;
-
+// the period's changes (merges, reverts and rewritten copies left out), summed from a covering index
 function commitSql(w: (a: string) => string): string {
   return `
-    SELECT ai, COUNT(*) AS commits, COALESCE(SUM(reverted), 0) AS reverted,
-      COALESCE(SUM(NOT reverted AND ts + @window > @now), 0) AS pending,
+    SELECT ai_assisted AS ai, COUNT(*) AS commits, COALESCE(SUM(ts > @now - @window), 0) AS recent,
       COALESCE(SUM(files IS NOT NULL), 0) AS withFiles, COALESCE(SUM(test_files > 0), 0) AS testsTouched
-    FROM (
-      SELECT c.ai_assisted AS ai, c.ts, f.files, f.test_files, ${REVERTED('c')} AS reverted
-      FROM commits c LEFT JOIN commit_facts f ON f.commit_id = c.id
-      WHERE ${w('c')} AND c.ts >= @start AND c.ts < @end AND COALESCE(f.kind, 'change') = 'change' AND f.same_as IS NULL
+    FROM commits c
+    WHERE ${w('c')} AND c.ts >= @start AND c.ts < @end AND c.commit_kind = 'change' AND c.same_as IS NULL
+    GROUP BY ai_assisted`;
+}
+
+// of those, the ones a revert resolved to that landed within the window: read from the reverts, which are few
+function revertedSql(w: (a: string) => string): string {
+  return `
+    SELECT ai, COUNT(*) AS reverted, COALESCE(SUM(recent), 0) AS recent FROM (
+      SELECT DISTINCT c.id, c.ai_assisted AS ai, (c.ts > @now - @window) AS recent
+      FROM reverts r JOIN reverted_commits rc ON rc.revert_id = r.id JOIN commits c ON c.id = rc.commit_id
+      WHERE r.at >= @start - @window AND r.at < @end + @window AND r.at <= c.ts + @window
+        AND ${w('c')} AND c.ts >= @start AND c.ts < @end AND c.commit_kind = 'change' AND c.same_as IS NULL
     )
     GROUP BY ai`;
 }
@@ -125,78 +132,24 @@ function storySql(w: (a: string) => string): string {
     GROUP BY ai`;
 }
 
-// The merged PRs of the period, their CI runs (by head branch, by the PR numbers a run names, or by a
-// commit of the branch), the first head commit that got a verdict, approvals by someone else before the
-// merge, and test files among the branch's commits and the merge commit.
+// The merged PRs of the period with the quality the delivery writer worked out for each (pr_facts)
 function pullRequestSql(w: (a: string) => string): string {
   return `
-    WITH prs AS (
-      SELECT p.id, p.repo, p.number, p.branch, p.merged_at, p.ai_assisted AS ai, p.person_id, LOWER(p.author_login) AS author,
-        pf.merge_commit_sha AS merge_sha,
-        (SELECT MAX(p2.merged_at) FROM pull_requests p2 WHERE p2.repo = p.repo AND p2.branch = p.branch AND p2.merged_at < p.merged_at) AS since
-      FROM pull_requests p LEFT JOIN pr_facts pf ON pf.pr_id = p.id
-      WHERE ${w('p')} AND p.merged_at >= @start AND p.merged_at < @end
-        AND NOT (p.ai_assisted = 0 AND (COALESCE(pf.author_bot, 0) = 1 OR COALESCE(p.author_login, '') LIKE '%[bot]'))
-    ),
-    branch_commits AS (
-      SELECT prs.id AS pr, c.id, c.sha FROM prs JOIN commits c ON c.repo = prs.repo AND c.branch = prs.branch
-      WHERE prs.branch IS NOT NULL AND c.ts <= prs.merged_at AND c.ts > COALESCE(prs.since, -1)
-    ),
-    runs AS (
-      SELECT prs.id AS pr, r.id AS run, r.head_sha AS sha, r.verdict, r.attempt, r.started_at FROM prs
-        JOIN ci_runs r ON r.repo = prs.repo AND r.head_branch = prs.branch
-      WHERE r.started_at <= prs.merged_at AND r.started_at > COALESCE(prs.since, -1)
-      UNION
-      SELECT prs.id, r.id, r.head_sha, r.verdict, r.attempt, r.started_at FROM prs
-        JOIN ci_run_prs x ON x.repo = prs.repo AND x.pr_number = prs.number JOIN ci_runs r ON r.id = x.ci_run_id
-      UNION
-      SELECT b.pr, r.id, r.head_sha, r.verdict, r.attempt, r.started_at FROM branch_commits b
-        JOIN prs ON prs.id = b.pr JOIN ci_runs r ON r.repo = prs.repo AND r.head_sha = b.sha
-    ),
-    first_sha AS (
-      SELECT pr, sha FROM (
-        SELECT pr, sha, ROW_NUMBER() OVER (PARTITION BY pr ORDER BY started_at, run) AS rn FROM runs WHERE verdict <> 'none'
-      ) WHERE rn = 1
-    ),
-    ci AS (
-      SELECT f.pr, MAX(r.verdict = 'fail' OR r.attempt > 1) AS failed FROM first_sha f JOIN runs r ON r.pr = f.pr AND r.sha = f.sha
-      GROUP BY f.pr
-    ),
-    reviewed AS (
-      SELECT DISTINCT prs.id AS pr FROM prs JOIN pr_reviews v ON v.repo = prs.repo AND v.pr_number = prs.number
-      WHERE v.state = 'approved' AND v.bot = 0 AND v.submitted_at <= prs.merged_at
-        -- IS: a review of a PR whose author is unknown is by someone else
-        AND NOT (v.reviewer IS NOT NULL AND v.reviewer IS COALESCE(prs.author, v.pr_author))
-        AND NOT (v.reviewer_person_id IS NOT NULL AND v.reviewer_person_id IS prs.person_id)
-    ),
-    pr_commits AS (
-      SELECT pr, id FROM branch_commits
-      UNION
-      SELECT prs.id, c.id FROM prs JOIN commits c ON c.repo = prs.repo AND c.sha = prs.merge_sha
-    ),
-    tests AS (
-      SELECT pc.pr, MAX(f.test_files > 0) AS touched FROM pr_commits pc JOIN commit_facts f ON f.commit_id = pc.id
-      WHERE f.files IS NOT NULL GROUP BY pc.pr
-    )
-    SELECT prs.ai AS ai, COUNT(*) AS prs, COUNT(ci.pr) AS withCi, COALESCE(SUM(ci.failed = 0), 0) AS firstPass,
-      COUNT(reviewed.pr) AS reviewed, COUNT(tests.pr) AS withFiles, COALESCE(SUM(tests.touched), 0) AS testsTouched
-    FROM prs LEFT JOIN ci ON ci.pr = prs.id LEFT JOIN reviewed ON reviewed.pr = prs.id LEFT JOIN tests ON tests.pr = prs.id
-    GROUP BY prs.ai`;
+    SELECT p.ai_assisted AS ai, COUNT(*) AS prs, COUNT(f.ci_first_pass) AS withCi, COALESCE(SUM(f.ci_first_pass), 0) AS firstPass,
+      COALESCE(SUM(f.reviewed), 0) AS reviewed, COUNT(f.tests_touched) AS withFiles, COALESCE(SUM(f.tests_touched), 0) AS testsTouched
+    FROM pull_requests p LEFT JOIN pr_facts f ON f.pr_id = p.id
+    WHERE ${w('p')} AND p.merged_at >= @start AND p.merged_at < @end AND COALESCE(f.counted, 1) = 1
+    GROUP BY p.ai_assisted`;
 }
 
-// Rework: usage of sessions that committed to a story after the story was first done, from that first
-// done on, in the period's local days; each usage row once (a session reworking two stories included)
+// Rework: the daily spend of rework sessions (rework_spend), attributed to the session's team and
+// person as waste is, in the period's local days
 function reworkSql(w: (a: string) => string): string {
   return `
-    WITH rs AS (SELECT session_id, MIN(since) AS since FROM rework_sessions GROUP BY session_id),
-    live AS (
-      SELECT rs.session_id, rs.since FROM rs JOIN agent_sessions a ON a.session_id = rs.session_id
-      WHERE a.last_activity_at >= @start AND a.started_at < @end AND a.last_activity_at >= rs.since
-    ),
-    spent AS (
-      SELECT live.session_id, SUM(u.cost_usd) AS cost FROM live JOIN usage_records u ON u.session_id = live.session_id
-      WHERE u.counted = 1 AND u.ts >= live.since AND u.day >= @from AND u.day < @to AND ${w('u')}
-      GROUP BY live.session_id
+    WITH spent AS (
+      SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r JOIN agent_sessions a ON a.session_id = r.session_id
+      WHERE r.day >= @from AND r.day < @to AND ${w('a')}
+      GROUP BY r.session_id
     )
     SELECT COALESCE(SUM(cost), 0) AS costUsd, COUNT(*) AS sessions,
       (SELECT COUNT(DISTINCT story_id) FROM rework_sessions WHERE session_id IN (SELECT session_id FROM spent)) AS stories
@@ -216,9 +169,8 @@ function revertedListSql(w: (a: string) => string): string {
     SELECT c.sha, c.repo, c.ts, MIN(r.at) AS revertedAt, c.ai_assisted AS aiAssisted,
       (SELECT GROUP_CONCAT(story_key, ', ') FROM work_links WHERE kind = 'commit' AND ref_id = c.id) AS storyKeys
     FROM commits c JOIN reverted_commits rc ON rc.commit_id = c.id JOIN reverts r ON r.id = rc.revert_id
-      LEFT JOIN commit_facts f ON f.commit_id = c.id
     WHERE ${w('c')} AND c.ts >= @start AND c.ts < @end AND r.at <= c.ts + @window
-      AND COALESCE(f.kind, 'change') = 'change' AND f.same_as IS NULL
+      AND c.commit_kind = 'change' AND c.same_as IS NULL
     GROUP BY c.id ORDER BY revertedAt DESC LIMIT @limit`;
 }
 
@@ -246,29 +198,35 @@ export function qualityMetricsRepo(db: Db) {
     const seen = {
       ci: db.prepare('SELECT EXISTS (SELECT 1 FROM ci_runs) AS v'),
       reviews: db.prepare('SELECT EXISTS (SELECT 1 FROM pr_reviews) AS v'),
-      files: db.prepare('SELECT EXISTS (SELECT 1 FROM commit_facts WHERE files IS NOT NULL) AS v'),
     };
     const yes = (st: (typeof seen)['ci']) => (st.get() as { v: number }).v === 1;
 
     return {
-      /** whether any CI run, review or push with file lists was ever received (to say what to connect) */
-      signalsSeen: () => ({ ci: yes(seen.ci), reviews: yes(seen.reviews), files: yes(seen.files) }),
+      /** whether any CI run or review was ever received (to say what to connect) */
+      signalsSeen: () => ({ ci: yes(seen.ci), reviews: yes(seen.reviews) }),
       /** every count behind the quality figures of a scope and period; `windowMs` is the reverted/reopened window */
       counts(scope: QualityScope, p: QualityPeriod, now: number, windowMs: number): QualityCounts {
         const { key, f } = filterFor(scope);
         const args = { ...f.params, start: p.startMs, end: p.endMs, now, window: windowMs };
+        const totals = stmt('commits', key, () => commitSql(f.sql)).all(args) as Array<Omit<CommitCounts, 'reverted' | 'pending'> & { recent: number }>;
+        const reverted = stmt('reverted', key, () => revertedSql(f.sql)).all(args) as Array<{ ai: 0 | 1; reverted: number; recent: number }>;
+        const commits = totals.map((t): CommitCounts => {
+          const r = reverted.find((x) => x.ai === t.ai);
+          return {
+            ai: t.ai,
+            commits: t.commits,
+            reverted: r?.reverted ?? 0,
+            pending: t.recent - (r?.recent ?? 0),
+            withFiles: t.withFiles,
+            testsTouched: t.testsTouched,
+          };
+        });
         return {
-          commits: stmt('commits', key, () => commitSql(f.sql)).all(args) as CommitCounts[],
+          commits,
           unknownReverts: (stmt('unknown', key, () => unknownRevertsSql(f.sql)).get({ ...f.params, start: p.startMs, end: p.endMs }) as { n: number }).n,
           stories: stmt('stories', key, () => storySql(f.sql)).all(args) as StoryCounts[],
           pullRequests: stmt('prs', key, () => pullRequestSql(f.sql)).all({ ...f.params, start: p.startMs, end: p.endMs }) as PullRequestCounts[],
-          rework: stmt('rework', key, () => reworkSql(f.sql)).get({
-            ...f.params,
-            start: p.startMs,
-            end: p.endMs,
-            from: p.from,
-            to: p.to,
-          }) as ReworkSpend,
+          rework: stmt('rework', key, () => reworkSql(f.sql)).get({ ...f.params, from: p.from, to: p.to }) as ReworkSpend,
         };
       },
       /** stories done in the period and reopened within the window, latest reopen first */
@@ -285,7 +243,7 @@ export function qualityMetricsRepo(db: Db) {
       /** commits made in the period and reverted within the window, latest revert first */
       revertedCommits(scope: QualityScope, p: QualityPeriod, windowMs: number, limit = 5): RevertedCommit[] {
         const { key, f } = filterFor(scope);
-        return stmt('reverted', key, () => revertedListSql(f.sql)).all({
+        return stmt('revertedList', key, () => revertedListSql(f.sql)).all({
           ...f.params,
           start: p.startMs,
           end: p.endMs,

@@ -17,9 +17,8 @@ export interface SpellWrite {
   endKind: 'reopened' | 'withdrawn' | null;
 }
 
-export interface CommitFactsRow {
-  commit_id: number;
-  kind: 'change' | 'merge' | 'revert';
+export interface CommitFacts {
+  commit_kind: 'change' | 'merge' | 'revert';
   files: number | null;
   test_files: number | null;
   same_as: number | null;
@@ -79,6 +78,57 @@ export interface PrRef {
   merged_at: number;
 }
 
+export interface PrQuality {
+  counted: 0 | 1;
+  ci_first_pass: 0 | 1 | null;
+  reviewed: 0 | 1;
+  tests_touched: 0 | 1 | null;
+}
+
+// One merged PR's quality from its CI runs (by head branch before the merge, by the PR numbers a run
+// names, or by a commit of its branch), the first head commit that got a verdict, approvals by someone
+// else before the merge, and test files among its branch's commits and its merge commit. Its branch's
+// commits are those up to the merge, after any earlier PR from the same branch merged.
+const PR_QUALITY_SQL = `
+  WITH pr AS MATERIALIZED (
+    SELECT p.id, p.repo, p.number, p.branch, p.merged_at, p.ai_assisted, p.person_id, LOWER(p.author_login) AS author,
+      f.merge_commit_sha AS merge_sha, COALESCE(f.author_bot, 0) AS author_bot,
+      (SELECT MAX(p2.merged_at) FROM pull_requests p2 WHERE p2.repo = p.repo AND p2.branch = p.branch AND p2.merged_at < p.merged_at) AS since
+    FROM pull_requests p LEFT JOIN pr_facts f ON f.pr_id = p.id WHERE p.id = @id
+  ),
+  branch_commits AS MATERIALIZED (
+    SELECT c.id, c.sha, c.files, c.test_files FROM pr JOIN commits c ON c.repo = pr.repo AND c.branch = pr.branch
+    WHERE c.ts <= pr.merged_at AND c.ts > COALESCE(pr.since, -1)
+  ),
+  runs AS MATERIALIZED (
+    SELECT r.id, r.head_sha AS sha, r.verdict, r.attempt, r.started_at FROM pr JOIN ci_runs r ON r.repo = pr.repo AND r.head_branch = pr.branch
+    WHERE r.started_at <= pr.merged_at AND r.started_at > COALESCE(pr.since, -1)
+    UNION
+    SELECT r.id, r.head_sha, r.verdict, r.attempt, r.started_at FROM pr
+      JOIN ci_run_prs x ON x.repo = pr.repo AND x.pr_number = pr.number JOIN ci_runs r ON r.id = x.ci_run_id
+    UNION
+    SELECT r.id, r.head_sha, r.verdict, r.attempt, r.started_at FROM pr JOIN branch_commits b
+      JOIN ci_runs r ON r.repo = pr.repo AND r.head_sha = b.sha
+  ),
+  first_sha AS (SELECT sha FROM runs WHERE verdict <> 'none' ORDER BY started_at, id LIMIT 1)
+  SELECT
+    CASE WHEN pr.ai_assisted = 0 AND (pr.author_bot = 1 OR COALESCE(pr.author, '') LIKE '%[bot]') THEN 0 ELSE 1 END AS counted,
+    CASE WHEN NOT EXISTS (SELECT 1 FROM first_sha) THEN NULL
+      ELSE NOT EXISTS (SELECT 1 FROM runs WHERE sha = (SELECT sha FROM first_sha) AND (verdict = 'fail' OR attempt > 1)) END AS ci_first_pass,
+    EXISTS (
+      SELECT 1 FROM pr_reviews v WHERE v.repo = pr.repo AND v.pr_number = pr.number AND v.state = 'approved' AND v.bot = 0
+        AND v.submitted_at <= pr.merged_at
+        -- IS: a review of a PR whose author is unknown is by someone else
+        AND NOT (v.reviewer IS NOT NULL AND v.reviewer IS COALESCE(pr.author, v.pr_author))
+        AND NOT (v.reviewer_person_id IS NOT NULL AND v.reviewer_person_id IS pr.person_id)
+    ) AS reviewed,
+    (SELECT MAX(test_files > 0) FROM (
+       SELECT files, test_files FROM branch_commits
+       UNION ALL
+       SELECT c.files, c.test_files FROM commits c WHERE c.repo = pr.repo AND c.sha = pr.merge_sha
+     ) WHERE files IS NOT NULL) AS tests_touched
+  FROM pr`;
+
 /** the upper bound of a hex prefix range: every sha starting with `prefix` sorts below it */
 const prefixEnd = (prefix: string) => `${prefix}g`;
 
@@ -94,11 +144,10 @@ export function qualityRepo(db: Db) {
       firstDone: db.prepare('UPDATE stories SET first_done_at = ? WHERE id = ?'),
       storiesByKey: db.prepare('SELECT id, first_done_at AS firstDoneAt FROM stories WHERE key = ?'),
 
-      factsGet: db.prepare('SELECT * FROM commit_facts WHERE commit_id = ?'),
-      factsInsert: db.prepare(
-        `INSERT INTO commit_facts (commit_id, kind, files, test_files, same_as) VALUES (@commit_id, @kind, @files, @test_files, @same_as)
-         ON CONFLICT (commit_id) DO UPDATE SET
-           files = COALESCE(files, excluded.files), test_files = COALESCE(test_files, excluded.test_files)`,
+      factsGet: db.prepare('SELECT commit_kind, files, test_files, same_as FROM commits WHERE id = ?'),
+      factsSet: db.prepare(
+        `UPDATE commits SET commit_kind = @commit_kind, same_as = @same_as,
+           files = COALESCE(files, @files), test_files = COALESCE(test_files, @test_files) WHERE id = @id`,
       ),
       sameCommit: db.prepare(
         `SELECT id FROM commits WHERE repo = ? AND ts = ? AND author_email = ? AND subject = ? AND id <> ? ORDER BY id LIMIT 1`,
@@ -162,6 +211,16 @@ export function qualityRepo(db: Db) {
          ON CONFLICT (pr_id) DO UPDATE SET merge_commit_sha = COALESCE(excluded.merge_commit_sha, merge_commit_sha),
            author_bot = MAX(author_bot, excluded.author_bot)`,
       ),
+      prQuality: db.prepare(PR_QUALITY_SQL),
+      prQualitySet: db.prepare(
+        'UPDATE pr_facts SET counted = @counted, ci_first_pass = @ci_first_pass, reviewed = @reviewed, tests_touched = @tests_touched WHERE pr_id = @id',
+      ),
+      prsOnBranch: db.prepare('SELECT id FROM pull_requests WHERE repo = ? AND branch = ?'),
+      prsByNumber: db.prepare('SELECT id FROM pull_requests WHERE repo = ? AND number = ?'),
+      prsByMergeSha: db.prepare(
+        'SELECT p.id FROM pr_facts f JOIN pull_requests p ON p.id = f.pr_id WHERE f.merge_commit_sha = ? AND p.repo = ?',
+      ),
+      branchesOfSha: db.prepare('SELECT DISTINCT branch FROM commits WHERE repo = ? AND sha = ? AND branch IS NOT NULL'),
 
       ciInsert: db.prepare(
         `INSERT INTO ci_runs (repo, series, run_key, attempt, name, head_sha, head_branch, conclusion, verdict, started_at, completed_at, source)
@@ -188,7 +247,21 @@ export function qualityRepo(db: Db) {
       reworkInsert: db.prepare(
         'INSERT INTO rework_sessions (session_id, story_id, since) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET since = excluded.since',
       ),
-      reworkClear: db.prepare('DELETE FROM rework_sessions WHERE story_id = ?'),
+      reworkClear: db.prepare('DELETE FROM rework_sessions WHERE story_id = ? RETURNING session_id AS sessionId'),
+      isRework: db.prepare('SELECT 1 FROM rework_sessions WHERE session_id = ? LIMIT 1'),
+      // usage rows past the retention are gone: keep the days they leave behind as they were
+      reworkSpendClear: db.prepare(
+        `DELETE FROM rework_spend WHERE session_id = @sid
+           AND day >= COALESCE((SELECT MIN(day) FROM usage_records WHERE session_id = @sid), '')`,
+      ),
+      reworkSpendFill: db.prepare(
+        `INSERT INTO rework_spend (session_id, day, cost_usd)
+         SELECT u.session_id, u.day, SUM(u.cost_usd) FROM usage_records u
+         WHERE u.session_id = @sid AND u.counted = 1
+           AND u.ts >= (SELECT MIN(since) FROM rework_sessions WHERE session_id = @sid)
+         GROUP BY u.day
+         ON CONFLICT (session_id, day) DO UPDATE SET cost_usd = excluded.cost_usd`,
+      ),
       // sessions of commits linked to the story key, made after the story was first done
       reworkCandidates: db.prepare(
         `SELECT DISTINCT c.session_id AS sessionId FROM work_links w JOIN commits c ON c.id = w.ref_id
@@ -217,9 +290,9 @@ export function qualityRepo(db: Db) {
       storiesWithKey: (key: string) => s.storiesByKey.all(key) as Array<{ id: number; firstDoneAt: number | null }>,
 
       // ---- commits ----
-      commitFacts: (commitId: number) => s.factsGet.get(commitId) as CommitFactsRow | undefined,
-      /** writes a commit's facts; a later copy only fills in what was unknown (files) */
-      putCommitFacts: (f: CommitFactsRow) => void s.factsInsert.run(f),
+      commitFacts: (commitId: number) => s.factsGet.get(commitId) as CommitFacts | undefined,
+      /** writes a commit's facts; files only fill in what was unknown */
+      setCommitFacts: (id: number, f: CommitFacts) => void s.factsSet.run({ id, ...f }),
       /** the first-seen commit with the same repository, author, author time and subject (a rewritten copy) */
       sameCommit(repo: string, ts: number, authorEmail: string | null, subject: string | null, id: number): number | undefined {
         if (!authorEmail || !subject) return undefined;
@@ -275,6 +348,23 @@ export function qualityRepo(db: Db) {
       // ---- pull requests ----
       putPrFacts: (prId: number, mergeCommitSha: string | null, authorBot: boolean) =>
         void s.prFactsInsert.run(prId, mergeCommitSha, authorBot ? 1 : 0),
+      /** works out a merged PR's quality again from everything stored about it */
+      refreshPrQuality(prId: number): void {
+        const q = s.prQuality.get({ id: prId }) as PrQuality | undefined;
+        if (q) s.prQualitySet.run({ id: prId, ...q });
+      },
+      /** merged PRs a CI run, review or commit may concern: by number, head branch, merge commit, or a commit's branch */
+      prIdsFor(repo: string, o: { numbers?: readonly number[]; branch?: string | null; sha?: string | null }): number[] {
+        const ids = new Set<number>();
+        const add = (rows: unknown[]) => (rows as Array<{ id: number }>).forEach((r) => ids.add(r.id));
+        for (const n of o.numbers ?? []) add(s.prsByNumber.all(repo, n));
+        if (o.branch) add(s.prsOnBranch.all(repo, o.branch));
+        if (o.sha) {
+          add(s.prsByMergeSha.all(o.sha, repo));
+          for (const b of s.branchesOfSha.all(repo, o.sha) as Array<{ branch: string }>) if (b.branch !== o.branch) add(s.prsOnBranch.all(repo, b.branch));
+        }
+        return [...ids];
+      },
 
       // ---- CI ----
       /** records a completed run; undefined when this completion was recorded before */
@@ -298,7 +388,14 @@ export function qualityRepo(db: Db) {
       reworkCandidates: (key: string, since: number) =>
         (s.reworkCandidates.all(key, since) as Array<{ sessionId: string }>).map((r) => r.sessionId),
       addRework: (sessionId: string, storyId: number, since: number) => void s.reworkInsert.run(sessionId, storyId, since),
-      clearRework: (storyId: number) => void s.reworkClear.run(storyId),
+      /** removes a story's rework sessions; returns the sessions it had */
+      clearRework: (storyId: number) => (s.reworkClear.all(storyId) as Array<{ sessionId: string }>).map((r) => r.sessionId),
+      isReworkSession: (sessionId: string) => s.isRework.get(sessionId) !== undefined,
+      /** a rework session's spend per local day, from its usage rows (after each change to either) */
+      refreshReworkSpend(sessionId: string): void {
+        s.reworkSpendClear.run({ sid: sessionId });
+        s.reworkSpendFill.run({ sid: sessionId });
+      },
     };
   });
 }

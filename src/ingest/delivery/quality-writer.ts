@@ -1,8 +1,9 @@
 // The delivery writer's quality half (docs/quality.md): per-commit facts, reverts and what they resolve
 // to, PR facts, CI runs, reviews and rework sessions. Each fact is stored once whatever order the
-// deliveries arrive in: a revert is resolved again when the commit or PR it names shows up later, and
-// a story's rework sessions are found again when its first done moves. Called by work-writer.ts inside
-// the delivery's transaction; no rule here needs Slack or the clock beyond `now`.
+// deliveries arrive in: a revert is resolved again when the commit or PR it names shows up later, a
+// merged PR's quality is worked out again when one of its runs, reviews or commits arrives, and a
+// story's rework sessions (and their spend) are found again when its first done moves. Called by
+// work-writer.ts inside the delivery's transaction.
 import type { Deps } from '../../deps.js';
 import { qualityRepo, type CiRunWrite, type RevertRow, type ReviewWrite } from '../../db/repos/quality-repo.js';
 import {
@@ -106,6 +107,8 @@ export function qualityWriter(deps: Pick<Deps, 'db'>) {
     q.setRevertedCommits(r.id, [...originals]);
   }
 
+  const refreshPrs = (ids: readonly number[]) => ids.forEach((id) => q.refreshPrQuality(id));
+
   function resolveAll(rows: readonly RevertRow[]): void {
     const seen = new Set<number>();
     for (const r of rows) {
@@ -138,7 +141,7 @@ export function qualityWriter(deps: Pick<Deps, 'db'>) {
       const explicit = (c.revertsShas ?? []).map((sha) => sha.toLowerCase());
       const kind = explicit.length > 0 ? 'revert' : commitKind(c.message);
       const sameAs = q.sameCommit(c.repo, c.ts, c.authorEmail, c.subject, c.id) ?? null;
-      q.putCommitFacts({ commit_id: c.id, kind, files: counts?.files ?? null, test_files: counts?.testFiles ?? null, same_as: sameAs });
+      q.setCommitFacts(c.id, { commit_kind: kind, files: counts?.files ?? null, test_files: counts?.testFiles ?? null, same_as: sameAs });
       // a rewritten copy of a revert (force push, cherry-pick) is the same revert: recorded once, by the original
       if (kind === 'revert' && sameAs === null) {
         const targets: RevertTarget[] = [
@@ -148,14 +151,16 @@ export function qualityWriter(deps: Pick<Deps, 'db'>) {
         for (const t of targets) recordRevert({ kind: 'commit', ref: c.sha }, t, c.ts, c);
       }
       resolveAll(q.revertsTouchedByCommit(c.repo, c.sha, c.branch, c.subject));
+      refreshPrs(q.prIdsFor(c.repo, { branch: c.branch, sha: c.sha }));
     },
 
     /** a commit seen before, pushed again (another branch): fill in its files if the first source did not list them */
-    commitSeenAgain(id: number, paths: readonly string[] | undefined): void {
+    commitSeenAgain(c: { id: number; repo: string; sha: string; branch: string | null }, paths: readonly string[] | undefined): void {
       const counts = fileCounts(paths);
-      const facts = q.commitFacts(id);
+      const facts = q.commitFacts(c.id);
       if (!counts || !facts || facts.files !== null) return;
-      q.putCommitFacts({ ...facts, files: counts.files, test_files: counts.testFiles });
+      q.setCommitFacts(c.id, { ...facts, files: counts.files, test_files: counts.testFiles });
+      refreshPrs(q.prIdsFor(c.repo, { branch: c.branch, sha: c.sha }));
     },
 
     /** a merged PR: its facts, the revert it is (a `Revert "…"` PR), the reverts that name it */
@@ -167,23 +172,35 @@ export function qualityWriter(deps: Pick<Deps, 'db'>) {
         recordRevert({ kind: 'pr', ref: String(p.number) }, target, p.mergedAt, p);
       }
       resolveAll(q.revertsTouchedByPr(p.repo, p.number, p.title, sha));
+      // this PR, and any other from the same branch (where one PR's commits end, the next one's begin)
+      refreshPrs([...new Set([p.id, ...q.prIdsFor(p.repo, { branch: p.branch })])]);
     },
 
     /** sessions that committed to these stories after they were first done do rework on them */
     reworkForCommit(sessionId: string | null, ts: number, keys: readonly string[]): void {
       if (!sessionId) return;
+      let added = false;
       for (const key of keys) {
         for (const st of q.storiesWithKey(key)) {
-          if (st.firstDoneAt !== null && ts > st.firstDoneAt) q.addRework(sessionId, st.id, st.firstDoneAt);
+          if (st.firstDoneAt !== null && ts > st.firstDoneAt) {
+            q.addRework(sessionId, st.id, st.firstDoneAt);
+            added = true;
+          }
         }
       }
+      if (added) q.refreshReworkSpend(sessionId);
     },
 
-    /** a story's first done appeared or moved: find its rework sessions again */
+    /** a story's first done appeared or moved: find its rework sessions (and their spend) again */
     storyFirstDone(storyId: number, key: string | null, firstDoneAt: number | null): void {
-      q.clearRework(storyId);
-      if (!key || firstDoneAt === null) return;
-      for (const sid of q.reworkCandidates(key, firstDoneAt)) q.addRework(sid, storyId, firstDoneAt);
+      const touched = new Set(q.clearRework(storyId));
+      if (key && firstDoneAt !== null) {
+        for (const sid of q.reworkCandidates(key, firstDoneAt)) {
+          q.addRework(sid, storyId, firstDoneAt);
+          touched.add(sid);
+        }
+      }
+      for (const sid of touched) q.refreshReworkSpend(sid);
     },
 
     /** a completed CI run; false when this completion was recorded before */
@@ -206,6 +223,7 @@ export function qualityWriter(deps: Pick<Deps, 'db'>) {
       if (id === undefined) return false;
       if (r.attempt === undefined) q.renumberCiSeries(r.repo, r.series);
       for (const n of new Set(r.prNumbers)) q.linkCiPr(id, r.repo, n);
+      refreshPrs(q.prIdsFor(r.repo, { numbers: r.prNumbers, branch: r.headBranch, sha: row.head_sha }));
       return true;
     },
 
@@ -222,8 +240,23 @@ export function qualityWriter(deps: Pick<Deps, 'db'>) {
         bot: isBot(r.reviewer, r.reviewerType) ? 1 : 0,
         source: r.source,
       });
+      refreshPrs(q.prIdsFor(r.repo, { numbers: [r.prNumber] }));
     },
   };
 }
 
 export type QualityWriter = ReturnType<typeof qualityWriter>;
+
+/** After usage arrives for a rework session, its rework spend follows (run by the after-ingest hook). */
+export function refreshReworkOf(deps: Pick<Deps, 'db'>, sessionIds: readonly string[]): number {
+  const q = qualityRepo(deps.db);
+  let n = 0;
+  deps.db.transaction(() => {
+    for (const sid of sessionIds) {
+      if (!q.isReworkSession(sid)) continue;
+      q.refreshReworkSpend(sid);
+      n += 1;
+    }
+  })();
+  return n;
+}

@@ -168,7 +168,7 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
         }
         const newKeys = sessionId === existing.session_id ? keys.filter((k) => !before.has(k)) : repo.linksOf('commit', existing.id);
         quality.reworkForCommit(sessionId, existing.ts, newKeys);
-        quality.commitSeenAgain(existing.id, c.paths);
+        quality.commitSeenAgain(existing, c.paths);
         return 'known';
       }
       const person = personForGit(c.authorEmail, c.authorName, c.authorLogin);
