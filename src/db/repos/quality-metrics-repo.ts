@@ -125,7 +125,8 @@ function storySql(w: (a: string) => string): string {
       SELECT s.ai_assisted AS ai,
         MAX(CASE WHEN sp.end_kind = 'reopened' AND sp.ended_at <= sp.done_at + @window THEN 1 ELSE 0 END) AS hit,
         MAX(sp.done_at + @window > @now) AS open
-      FROM story_spells sp JOIN stories s ON s.id = sp.story_id
+      -- CROSS JOIN keeps this order: the period's spells, then their stories (not every story of the team)
+      FROM story_spells sp CROSS JOIN stories s ON s.id = sp.story_id
       WHERE ${w('s')} AND sp.done_at >= @start AND sp.done_at < @end
       GROUP BY sp.story_id
     )
@@ -147,7 +148,8 @@ function pullRequestSql(w: (a: string) => string): string {
 function reworkSql(w: (a: string) => string): string {
   return `
     WITH spent AS (
-      SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r JOIN agent_sessions a ON a.session_id = r.session_id
+      -- CROSS JOIN keeps this order: the period's rework days, then their sessions (not every session of the team)
+      SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r CROSS JOIN agent_sessions a ON a.session_id = r.session_id
       WHERE r.day >= @from AND r.day < @to AND ${w('a')}
       GROUP BY r.session_id
     )
@@ -159,7 +161,7 @@ function reworkSql(w: (a: string) => string): string {
 function reopenedListSql(w: (a: string) => string): string {
   return `
     SELECT s.key, s.title, sp.done_at AS doneAt, sp.ended_at AS reopenedAt, s.ai_assisted AS aiAssisted
-    FROM story_spells sp JOIN stories s ON s.id = sp.story_id
+    FROM story_spells sp CROSS JOIN stories s ON s.id = sp.story_id
     WHERE ${w('s')} AND sp.done_at >= @start AND sp.done_at < @end AND sp.end_kind = 'reopened' AND sp.ended_at <= sp.done_at + @window
     ORDER BY sp.ended_at DESC LIMIT @limit`;
 }
