@@ -146,13 +146,16 @@ function pullRequestSql(w: (a: string) => string): string {
 // Rework: the daily spend of rework sessions (rework_spend), attributed to the session's team and
 // person as waste is, in the period's local days
 function reworkSql(w: (a: string) => string): string {
+  const filter = w('a');
+  // the whole org needs no session: every rework day counts
+  const days =
+    filter === '1'
+      ? 'SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r WHERE r.day >= @from AND r.day < @to GROUP BY r.session_id'
+      : // CROSS JOIN keeps this order: the period's rework days, then their sessions (not every session of the team)
+        `SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r CROSS JOIN agent_sessions a ON a.session_id = r.session_id
+         WHERE r.day >= @from AND r.day < @to AND ${filter} GROUP BY r.session_id`;
   return `
-    WITH spent AS (
-      -- CROSS JOIN keeps this order: the period's rework days, then their sessions (not every session of the team)
-      SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r CROSS JOIN agent_sessions a ON a.session_id = r.session_id
-      WHERE r.day >= @from AND r.day < @to AND ${w('a')}
-      GROUP BY r.session_id
-    )
+    WITH spent AS (${days})
     SELECT COALESCE(SUM(cost), 0) AS costUsd, COUNT(*) AS sessions,
       (SELECT COUNT(DISTINCT story_id) FROM rework_sessions WHERE session_id IN (SELECT session_id FROM spent)) AS stories
     FROM spent`;
@@ -170,9 +173,9 @@ function revertedListSql(w: (a: string) => string): string {
   return `
     SELECT c.sha, c.repo, c.ts, MIN(r.at) AS revertedAt, c.ai_assisted AS aiAssisted,
       (SELECT GROUP_CONCAT(story_key, ', ') FROM work_links WHERE kind = 'commit' AND ref_id = c.id) AS storyKeys
-    FROM commits c JOIN reverted_commits rc ON rc.commit_id = c.id JOIN reverts r ON r.id = rc.revert_id
-    WHERE ${w('c')} AND c.ts >= @start AND c.ts < @end AND r.at <= c.ts + @window
-      AND c.commit_kind = 'change' AND c.same_as IS NULL
+    FROM reverts r JOIN reverted_commits rc ON rc.revert_id = r.id JOIN commits c ON c.id = rc.commit_id
+    WHERE r.at >= @start - @window AND r.at < @end + @window AND r.at <= c.ts + @window
+      AND ${w('c')} AND c.ts >= @start AND c.ts < @end AND c.commit_kind = 'change' AND c.same_as IS NULL
     GROUP BY c.id ORDER BY revertedAt DESC LIMIT @limit`;
 }
 
