@@ -269,12 +269,6 @@ export function qualityRepo(db: Db) {
       ),
     };
 
-    const resolveTargets = {
-      commitIds(repo: string, sha: string): number[] {
-        return (s.commitsBySha.all(repo, sha, prefixEnd(sha)) as Array<{ id: number }>).map((r) => r.id);
-      },
-    };
-
     return {
       // ---- stories ----
       /** records a reported state; false when the same state at the same time was known */
@@ -326,7 +320,9 @@ export function qualityRepo(db: Db) {
         if (mergeSha) rows.push(...(s.revertsNamingSha.all(repo, mergeSha, mergeSha, mergeSha) as RevertRow[]));
         return rows;
       },
-      commitsWithShaPrefix: (repo: string, sha: string) => resolveTargets.commitIds(repo, sha),
+      /** the commits whose sha starts with `sha` (a revert may name 7 to 40 characters) */
+      commitsWithShaPrefix: (repo: string, sha: string) =>
+        (s.commitsBySha.all(repo, sha, prefixEnd(sha)) as Array<{ id: number }>).map((r) => r.id),
       commitWithSubject: (repo: string, subject: string, before: number) =>
         (s.commitBySubject.get(repo, subject, before) as { id: number } | undefined)?.id,
       prWithMergeSha: (repo: string, sha: string) => s.prByMergeSha.get(repo, sha, prefixEnd(sha)) as PrRef | undefined,
