@@ -34,7 +34,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestContext } from '../../src/budgets/budget-numbers.js';
 import { afterIngestIdle } from '../../src/ingest/after-ingest.js';
 import { orgRepo } from '../../src/db/repos/org-repo.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { blockText } from '../queries/summary-seed.js';
 import { rows, seedPerson, seedTeam } from '../ingest/delivery/seed.js';
 import { sendGithub, sendJira, WEBHOOK_ENV } from '../ingest/delivery/webhook-client.js';
@@ -244,6 +244,10 @@ describe('the figures they produce', () => {
     const text = blockText(await t.command('summary', { user: 'U0ADA' }));
     expect(text).toContain(`*Quality*: ${WEEK_LINE} Detail: \`/aispend quality\``);
     expect(text).toContain('*1 story* delivered');
+    // the whole org's summary points to its quality answer instead of reading it again (npm run bench)
+    const org = blockText(await t.command('summary org month', { user: TEST_ADMIN }));
+    expect(org).toContain('Quality (reverts, reopens, CI, reviews, tests, rework): `/aispend quality org month`');
+    expect(blockText(await t.command('quality org', { user: TEST_ADMIN }))).toContain('*Rework spend*\n$4.50 (26% of spend)');
   });
 
   it('/aispend me: a person sees the quality of their own work, and only there', async () => {

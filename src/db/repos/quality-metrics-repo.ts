@@ -82,26 +82,35 @@ function filterFor(scope: QualityScope): { key: string; f: Filter } {
   return { key: 'team', f: { sql: (a) => `${a}.team_id = @scopeId`, params: { scopeId: scope } } };
 }
 
+const isAll = (w: (a: string) => string) => w('x') === '1';
+const CHANGE = (c: string) => `${c}.commit_kind = 'change' AND ${c}.same_as IS NULL`;
+// the whole org starts from the period's spells or rework days; a team or a person from its own rows
+const spellsJoin = (w: (a: string) => string) =>
+  isAll(w) ? 'story_spells sp CROSS JOIN stories s ON s.id = sp.story_id' : 'stories s JOIN story_spells sp ON sp.story_id = s.id';
+
 // the period's changes (merges, reverts and rewritten copies left out), summed from a covering index
 function commitSql(w: (a: string) => string): string {
   return `
     SELECT ai_assisted AS ai, COUNT(*) AS commits, COALESCE(SUM(ts > @now - @window), 0) AS recent,
       COALESCE(SUM(files IS NOT NULL), 0) AS withFiles, COALESCE(SUM(test_files > 0), 0) AS testsTouched
     FROM commits c
-    WHERE ${w('c')} AND c.ts >= @start AND c.ts < @end AND c.commit_kind = 'change' AND c.same_as IS NULL
+    WHERE ${w('c')} AND c.ts >= @start AND c.ts < @end AND ${CHANGE('c')}
     GROUP BY ai_assisted`;
 }
 
-// of those, the ones a revert resolved to that landed within the window: read from the reverts, which are few
+// of those, the ones a revert resolved to that landed within the window. The whole org reads the
+// reverts of the period (few) and their commits; a team or a person reads its own commits (an index
+// range) and probes each for a revert.
 function revertedSql(w: (a: string) => string): string {
-  return `
-    SELECT ai, COUNT(*) AS reverted, COALESCE(SUM(recent), 0) AS recent FROM (
-      SELECT DISTINCT c.id, c.ai_assisted AS ai, (c.ts > @now - @window) AS recent
-      FROM reverts r JOIN reverted_commits rc ON rc.revert_id = r.id JOIN commits c ON c.id = rc.commit_id
-      WHERE r.at >= @start - @window AND r.at < @end + @window AND r.at <= c.ts + @window
-        AND ${w('c')} AND c.ts >= @start AND c.ts < @end AND c.commit_kind = 'change' AND c.same_as IS NULL
-    )
-    GROUP BY ai`;
+  const rows = isAll(w)
+    ? `SELECT DISTINCT c.id, c.ai_assisted AS ai, (c.ts > @now - @window) AS recent
+       FROM reverts r JOIN reverted_commits rc ON rc.revert_id = r.id JOIN commits c ON c.id = rc.commit_id
+       WHERE r.at >= @start - @window AND r.at < @end + @window AND r.at <= c.ts + @window
+         AND c.ts >= @start AND c.ts < @end AND ${CHANGE('c')}`
+    : `SELECT c.id, c.ai_assisted AS ai, (c.ts > @now - @window) AS recent FROM commits c
+       WHERE ${w('c')} AND c.ts >= @start AND c.ts < @end AND ${CHANGE('c')}
+         AND EXISTS (SELECT 1 FROM reverted_commits rc JOIN reverts r ON r.id = rc.revert_id WHERE rc.commit_id = c.id AND r.at <= c.ts + @window)`;
+  return `SELECT ai, COUNT(*) AS reverted, COALESCE(SUM(recent), 0) AS recent FROM (${rows}) GROUP BY ai`;
 }
 
 // reverts that resolved to nothing aispend stored: a revert commit that merely carries a revert PR (on
@@ -125,8 +134,7 @@ function storySql(w: (a: string) => string): string {
       SELECT s.ai_assisted AS ai,
         MAX(CASE WHEN sp.end_kind = 'reopened' AND sp.ended_at <= sp.done_at + @window THEN 1 ELSE 0 END) AS hit,
         MAX(sp.done_at + @window > @now) AS open
-      -- CROSS JOIN keeps this order: the period's spells, then their stories (not every story of the team)
-      FROM story_spells sp CROSS JOIN stories s ON s.id = sp.story_id
+      FROM ${spellsJoin(w)}
       WHERE ${w('s')} AND sp.done_at >= @start AND sp.done_at < @end
       GROUP BY sp.story_id
     )
@@ -146,14 +154,13 @@ function pullRequestSql(w: (a: string) => string): string {
 // Rework: the daily spend of rework sessions (rework_spend), attributed to the session's team and
 // person as waste is, in the period's local days
 function reworkSql(w: (a: string) => string): string {
-  const filter = w('a');
-  // the whole org needs no session: every rework day counts
-  const days =
-    filter === '1'
-      ? 'SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r WHERE r.day >= @from AND r.day < @to GROUP BY r.session_id'
-      : // CROSS JOIN keeps this order: the period's rework days, then their sessions (not every session of the team)
-        `SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r CROSS JOIN agent_sessions a ON a.session_id = r.session_id
-         WHERE r.day >= @from AND r.day < @to AND ${filter} GROUP BY r.session_id`;
+  // the whole org needs no session: every rework day of the period counts. A team or a person starts from
+  // its sessions active in the period (a usage row lies between its session's start and last activity)
+  const days = isAll(w)
+    ? 'SELECT r.session_id, SUM(r.cost_usd) AS cost FROM rework_spend r WHERE r.day >= @from AND r.day < @to GROUP BY r.session_id'
+    : `SELECT r.session_id, SUM(r.cost_usd) AS cost FROM agent_sessions a CROSS JOIN rework_spend r ON r.session_id = a.session_id
+       WHERE ${w('a')} AND a.last_activity_at >= @start AND a.started_at < @end AND r.day >= @from AND r.day < @to
+       GROUP BY r.session_id`;
   return `
     WITH spent AS (${days})
     SELECT COALESCE(SUM(cost), 0) AS costUsd, COUNT(*) AS sessions,
@@ -164,18 +171,20 @@ function reworkSql(w: (a: string) => string): string {
 function reopenedListSql(w: (a: string) => string): string {
   return `
     SELECT s.key, s.title, sp.done_at AS doneAt, sp.ended_at AS reopenedAt, s.ai_assisted AS aiAssisted
-    FROM story_spells sp CROSS JOIN stories s ON s.id = sp.story_id
+    FROM ${spellsJoin(w)}
     WHERE ${w('s')} AND sp.done_at >= @start AND sp.done_at < @end AND sp.end_kind = 'reopened' AND sp.ended_at <= sp.done_at + @window
     ORDER BY sp.ended_at DESC LIMIT @limit`;
 }
 
 function revertedListSql(w: (a: string) => string): string {
+  const from = isAll(w)
+    ? `reverts r JOIN reverted_commits rc ON rc.revert_id = r.id JOIN commits c ON c.id = rc.commit_id
+       WHERE r.at >= @start - @window AND r.at < @end + @window AND`
+    : `commits c JOIN reverted_commits rc ON rc.commit_id = c.id JOIN reverts r ON r.id = rc.revert_id WHERE ${w('c')} AND`;
   return `
     SELECT c.sha, c.repo, c.ts, MIN(r.at) AS revertedAt, c.ai_assisted AS aiAssisted,
       (SELECT GROUP_CONCAT(story_key, ', ') FROM work_links WHERE kind = 'commit' AND ref_id = c.id) AS storyKeys
-    FROM reverts r JOIN reverted_commits rc ON rc.revert_id = r.id JOIN commits c ON c.id = rc.commit_id
-    WHERE r.at >= @start - @window AND r.at < @end + @window AND r.at <= c.ts + @window
-      AND ${w('c')} AND c.ts >= @start AND c.ts < @end AND c.commit_kind = 'change' AND c.same_as IS NULL
+    FROM ${from} r.at <= c.ts + @window AND c.ts >= @start AND c.ts < @end AND ${CHANGE('c')}
     GROUP BY c.id ORDER BY revertedAt DESC LIMIT @limit`;
 }
 
@@ -231,7 +240,7 @@ export function qualityMetricsRepo(db: Db) {
           unknownReverts: (stmt('unknown', key, () => unknownRevertsSql(f.sql)).get({ ...f.params, start: p.startMs, end: p.endMs }) as { n: number }).n,
           stories: stmt('stories', key, () => storySql(f.sql)).all(args) as StoryCounts[],
           pullRequests: stmt('prs', key, () => pullRequestSql(f.sql)).all({ ...f.params, start: p.startMs, end: p.endMs }) as PullRequestCounts[],
-          rework: stmt('rework', key, () => reworkSql(f.sql)).get({ ...f.params, from: p.from, to: p.to }) as ReworkSpend,
+          rework: stmt('rework', key, () => reworkSql(f.sql)).get({ ...f.params, start: p.startMs, end: p.endMs, from: p.from, to: p.to }) as ReworkSpend,
         };
       },
       /** stories done in the period and reopened within the window, latest reopen first */
