@@ -17,7 +17,7 @@ import { buildOrg, MODELS, type BenchOrg, type BenchPerson, type BenchTeam, type
 import { createRng, type Rng } from './lib/prng.js';
 import { BenchWriter, type Value } from './lib/writer.js';
 
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 /** agent_sessions.source of Claude Code sessions: the exporter's service.name */
 export const CLAUDE_CODE_SERVICE = 'claude-code';
@@ -73,6 +73,8 @@ interface Ctx {
   sprints: Map<number, Sprint[]>;
   storySeq: Map<number, number>;
   prSeq: Map<string, number>;
+  /** each team's latest done story (sessions that commit after it rework it) */
+  lastDone: Map<number, { id: number; doneAt: number }>;
 }
 
 export function generate(db: Db, opts: GenerateOptions): GenerateResult {
@@ -92,6 +94,7 @@ export function generate(db: Db, opts: GenerateOptions): GenerateResult {
     sprints: new Map(),
     storySeq: new Map(),
     prSeq: new Map(),
+    lastDone: new Map(),
   };
   const startMs = dayStartInstant(startDay, opts.tz);
 
@@ -287,11 +290,13 @@ function session(ctx: Ctx, rng: Rng, p: BenchPerson, dayStart: number): void {
     if (mergedAt < ctx.now) {
       const n = (ctx.prSeq.get(repo) ?? 0) + 1;
       ctx.prSeq.set(repo, n);
-      w.row(
+      const branch = `feature/${sessionId.slice(0, 8)}`;
+      const prId = w.row(
         'pull_requests',
         ['repo', 'number', 'title', 'branch', 'author_login', 'person_id', 'team_id', 'merged_at', 'additions', 'deletions', 'ai_assisted', 'ai_markers', 'source'],
-        [repo, n, `Change ${n} from session`, `feature/${sessionId.slice(0, 8)}`, p.githubLogin, p.id, p.teamId, mergedAt, linesAdded, linesRemoved, 1, 'claude-session', 'github'],
+        [repo, n, `Change ${n} from session`, branch, p.githubLogin, p.id, p.teamId, mergedAt, linesAdded, linesRemoved, 1, 'claude-session', 'github'],
       );
+      pullRequestQuality(ctx, p, { id: prId, repo, number: n, branch, mergedAt });
       prs = 1;
     }
   }
@@ -312,6 +317,15 @@ function session(ctx: Ctx, rng: Rng, p: BenchPerson, dayStart: number): void {
   );
   for (const r of rows) usage(ctx, r);
   for (const ts of commitTimes) commit(ctx, rng, p, ts, sessionId, linesAdded);
+  // a session that commits after its team's latest story was done is sometimes reworking it
+  const done = p.teamId === null ? undefined : ctx.lastDone.get(p.teamId);
+  if (commits > 0 && done && done.doneAt < startedAt && createRng(ctx.seed, 'rework', sessionId).chance(0.08)) {
+    w.row('rework_sessions', ['session_id', 'story_id', 'since'], [sessionId, done.id, done.doneAt]);
+    // its spend per local day, as the delivery writer keeps it (rework_spend)
+    const byDay = new Map<string, number>();
+    for (const r of rows) if (r.counted && r.sessionId === sessionId) byDay.set(r.day, (byDay.get(r.day) ?? 0) + r.costUsd);
+    for (const [day, cost] of byDay) w.row('rework_spend', ['session_id', 'day', 'cost_usd'], [sessionId, day, cost]);
+  }
   if (looping && cost >= LOOP_MIN_COST) loopAlert(ctx, rng, p, sessionId, startedAt, endAt, cost);
 }
 
@@ -408,14 +422,69 @@ function commit(ctx: Ctx, rng: Rng, p: BenchPerson, ts: number, sessionId: strin
   const team = p.teamId === null ? undefined : ctx.teamById.get(p.teamId);
   const repo = team ? `bench/${team.name}-service` : 'bench/sandbox';
   const story = team ? `${team.key}-${rng.int(1, Math.max(1, ctx.storySeq.get(team.id) ?? 1))}` : null;
-  ctx.w.row(
+  const sha = rng.hex(40);
+  // the push's file lists, and now and then a revert a few days later (own stream: the rest stays as it was)
+  const q = createRng(ctx.seed, 'commit-quality', sha);
+  const files = q.int(1, 12);
+  const id = ctx.w.row(
     'commits',
-    ['repo', 'sha', 'ts', 'author_email', 'author_name', 'person_id', 'team_id', 'branch', 'subject', 'ai_assisted', 'ai_markers', 'session_id', 'source'],
     [
-      repo, rng.hex(40), ts, p.email, p.name, p.id, p.teamId, story ? `${story.toLowerCase()}-work` : 'main',
+      'repo', 'sha', 'ts', 'author_email', 'author_name', 'person_id', 'team_id', 'branch', 'subject', 'ai_assisted', 'ai_markers', 'session_id',
+      'source', 'files', 'test_files',
+    ],
+    [
+      repo, sha, ts, p.email, p.name, p.id, p.teamId, story ? `${story.toLowerCase()}-work` : 'main',
       `${story ?? 'chore'}: change touching ${lines} lines`, sessionId ? 1 : 0, sessionId ? 'Co-Authored-By: Claude' : null, sessionId, 'github',
+      files, q.chance(0.45) ? q.int(1, Math.min(3, files)) : 0,
     ],
   );
+  if (q.chance(0.02)) {
+    const at = ts + q.int(1, 20) * 86_400_000;
+    const revert = ctx.w.row(
+      'reverts',
+      ['repo', 'by_kind', 'by_ref', 'at', 'target_kind', 'target_ref', 'team_id', 'person_id', 'source'],
+      [repo, 'commit', q.hex(40), at, 'commit', sha, p.teamId, p.id, 'github'],
+    );
+    ctx.w.row('reverted_commits', ['revert_id', 'commit_id'], [revert, id]);
+  }
+}
+
+/** a merged PR's CI runs (a failure first now and then, sometimes re-run) and its reviews */
+function pullRequestQuality(ctx: Ctx, p: BenchPerson, pr: { id: number; repo: string; number: number; branch: string; mergedAt: number }): void {
+  const q = createRng(ctx.seed, 'pr-quality', pr.repo, pr.number);
+  const team = p.teamId === null ? undefined : ctx.teamById.get(p.teamId);
+  const run = (series: string, attempt: number, sha: string, verdict: 'pass' | 'fail', startedAt: number) => {
+    const id = ctx.w.row(
+      'ci_runs',
+      ['repo', 'series', 'run_key', 'attempt', 'name', 'head_sha', 'head_branch', 'conclusion', 'verdict', 'started_at', 'completed_at', 'source'],
+      [pr.repo, series, `${series}#${attempt}`, attempt, 'CI', sha, pr.branch, verdict === 'pass' ? 'success' : 'failure', verdict, startedAt, startedAt + 8 * MIN, 'github'],
+    );
+    ctx.w.row('ci_run_prs', ['ci_run_id', 'repo', 'pr_number'], [id, pr.repo, pr.number]);
+  };
+  const first = pr.mergedAt - q.int(2, 20) * HOUR;
+  const sha = q.hex(40);
+  const failedFirst = q.chance(0.15);
+  if (failedFirst) {
+    run(`wr:${pr.number}1`, 1, sha, 'fail', first);
+    if (q.chance(0.3)) run(`wr:${pr.number}1`, 2, sha, 'pass', first + HOUR);
+    else run(`wr:${pr.number}2`, 1, q.hex(40), 'pass', first + HOUR);
+  } else {
+    run(`wr:${pr.number}1`, 1, sha, 'pass', first);
+  }
+  const reviewer = team ? ctx.org.people.find((x) => x.id === team.memberIds[q.int(0, team.memberIds.length - 1)]) : undefined;
+  const approved = reviewer && reviewer.id !== p.id && q.chance(0.88);
+  ctx.w.row(
+    'pr_reviews',
+    ['repo', 'pr_number', 'review_id', 'reviewer', 'reviewer_person_id', 'pr_author', 'state', 'submitted_at', 'bot', 'source'],
+    [
+      pr.repo, pr.number, `${pr.number}`, approved ? reviewer.githubLogin : p.githubLogin, approved ? reviewer.id : p.id, p.githubLogin,
+      approved ? 'approved' : 'commented', pr.mergedAt - 30 * MIN, 0, 'github',
+    ],
+  );
+  // what the delivery writer works out from these rows as they arrive (pr_facts)
+  ctx.w.row('pr_facts', ['pr_id', 'merge_commit_sha', 'author_bot', 'counted', 'ci_first_pass', 'reviewed', 'tests_touched'], [
+    pr.id, null, 0, 1, failedFirst ? 0 : 1, approved ? 1 : 0, null,
+  ]);
 }
 
 const EDITOR_MODELS: ModelName[] = ['gpt41', 'sonnet', 'gpt5'];
@@ -503,14 +572,24 @@ function teamDay(ctx: Ctx, t: BenchTeam, dayIdx: number, dayStart: number, weekd
     const points = [1, 2, 3, 5, 8, 13, null][rng.weighted([0.15, 0.25, 0.25, 0.18, 0.09, 0.03, 0.05])]!;
     const sprint = sprints.find((s) => s.startMs <= doneAt && doneAt < s.endMs);
     const key = `${t.key}-${n}`;
-    ctx.w.row(
+    // some done stories are reopened days later, and stay open (own stream: the rest stays as it was)
+    const q = createRng(ctx.seed, 'story-quality', t.id, n);
+    const reopenedAt = isDone && q.chance(0.06) ? doneAt + q.int(1, 20) * 86_400_000 : null;
+    const reopened = reopenedAt !== null && reopenedAt < ctx.now;
+    const updatedAt = reopened ? reopenedAt : doneAt;
+    const id = ctx.w.row(
       'stories',
-      ['source', 'external_id', 'key', 'title', 'points', 'done', 'done_at', 'sprint_id', 'team_id', 'person_id', 'assignee_ref', 'project_key', 'ai_assisted', 'updated_at'],
+      ['source', 'external_id', 'key', 'title', 'points', 'done', 'done_at', 'first_done_at', 'sprint_id', 'team_id', 'person_id', 'assignee_ref', 'project_key', 'ai_assisted', 'updated_at'],
       [
-        t.tracker, `${t.tracker}-${t.id}-${n}`, key, `Story ${key}`, points, isDone ? 1 : 0, isDone ? doneAt : null, sprint?.id ?? null,
-        t.id, personId, `acct-${personId}`, t.key, isDone && rng.chance(0.58) ? 1 : 0, doneAt,
+        t.tracker, `${t.tracker}-${t.id}-${n}`, key, `Story ${key}`, points, isDone && !reopened ? 1 : 0, isDone ? doneAt : null,
+        isDone ? doneAt : null, sprint?.id ?? null, t.id, personId, `acct-${personId}`, t.key, isDone && rng.chance(0.58) ? 1 : 0, updatedAt,
       ],
     );
+    ctx.w.row('story_states', ['story_id', 'event_at', 'state', 'since'], [id, doneAt, isDone ? 'done' : 'open', doneAt]);
+    if (!isDone) continue;
+    if (reopened) ctx.w.row('story_states', ['story_id', 'event_at', 'state', 'since'], [id, reopenedAt, 'open', reopenedAt]);
+    ctx.w.row('story_spells', ['story_id', 'done_at', 'ended_at', 'end_kind'], [id, doneAt, reopened ? reopenedAt : null, reopened ? 'reopened' : null]);
+    ctx.lastDone.set(t.id, { id, doneAt });
   }
 }
 

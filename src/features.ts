@@ -7,6 +7,7 @@ import { deliveryFeature, usageFeature } from './ingest/index.js';
 import { loopFeature } from './loops/index.js';
 import { orgFeature } from './org/index.js';
 import { operationsFeature } from './operations/index.js';
+import { qualityFeature } from './quality/index.js';
 import { queriesFeature } from './queries/index.js';
 
-export const features: Feature[] = [usageFeature, deliveryFeature, orgFeature, loopFeature, budgetFeature, digestFeature, queriesFeature, operationsFeature];
+export const features: Feature[] = [usageFeature, deliveryFeature, orgFeature, loopFeature, budgetFeature, digestFeature, queriesFeature, qualityFeature, operationsFeature];

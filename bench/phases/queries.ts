@@ -15,7 +15,7 @@ import { createRng, type Rng } from '../lib/prng.js';
 import { rounded, summarize, type Summary } from '../lib/stats.js';
 import type { PhaseOptions } from './options.js';
 
-export const MEASURED = ['summary', 'me', 'budget', 'sessions', 'models'] as const;
+export const MEASURED = ['summary', 'me', 'budget', 'sessions', 'models', 'quality'] as const;
 
 interface Invocation {
   userId: string;
@@ -45,6 +45,11 @@ function invocation(name: string, rng: Rng, org: BenchOrg): Invocation {
       if (x < 0.8) return { ...own, args: ['sprint'] };
       if (x < 0.95) return admin([team.name, rng.pick(['week', 'month'])]);
       return admin(['org', 'month']);
+    case 'quality':
+      if (x < 0.5) return own;
+      if (x < 0.75) return { ...own, args: ['month'] };
+      if (x < 0.95) return admin([team.name, rng.pick(['week', 'month'])]);
+      return admin(['org', 'month']);
     case 'sessions':
       if (x < 0.6) return own;
       if (x < 0.8) return { ...own, args: ['looping'] };
@@ -67,6 +72,8 @@ function shapes(name: string, org: BenchOrg): Invocation[] {
   switch (name) {
     case 'summary':
       return [own([]), own(['month']), own(['sprint']), admin([team.name, 'week']), admin([team.name, 'month']), admin(['org', 'month'])];
+    case 'quality':
+      return [own([]), own(['month']), admin([team.name, 'week']), admin(['org', 'month'])];
     case 'sessions':
       return [own([]), own(['looping']), own(['me']), admin([team.name])];
     case 'models':

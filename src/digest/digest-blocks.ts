@@ -12,6 +12,7 @@ import {
   modelLabel,
   nothingToReport,
   partialSentence,
+  qualitySentence,
   sourcesSentence,
   scopeName,
   storiesSentence,
@@ -153,6 +154,8 @@ export function digestBlocks(f: DigestFigures, opts: DigestBlockOptions = {}): D
   const delivery = [`*Delivery*: ${esc(storiesSentence(f))}; ${esc(costPerStorySentence(f))}`];
   const ai = aiShareSentence(f);
   if (ai) delivery.push(`*AI-assisted*: ${ai}`);
+  const quality = qualitySentence(f);
+  if (quality) delivery.push(`*Quality*: ${esc(quality)} (\`/aispend quality\` for the detail)`);
   blocks.push(section(delivery.join('\n')));
   blocks.push(section(`*Waste*: ${wasteSentence(f)}`));
   blocks.push(section(fitSection(f)));

@@ -6,6 +6,7 @@
 import type { Deps } from '../deps.js';
 import type { ScheduledJob } from '../feature.js';
 import { budgetStatus, monthForecast } from '../budgets/index.js';
+import { gatherQuality } from '../quality/index.js';
 import { digestChartSpec } from './digest-chart.js';
 import { renderChartPng } from '../charts/render.js';
 import { metricsRepo, type Scope } from '../db/repos/metrics-repo.js';
@@ -108,6 +109,7 @@ export function gatherDigestInput(deps: Pick<Deps, 'db' | 'config'>, t: DigestTa
     hasDelivery: m.hasDelivery(scope),
     firstSpendDay: m.spendByDay(scope, weeks[0]!.from, week.to).find((d) => d.costUsd > 0)?.day ?? null,
     month: monthInput(deps, t, now),
+    quality: gatherQuality(deps, scope, week, now),
   };
   if (t.kind === 'org') {
     const teams = orgRepo(deps.db).teams();

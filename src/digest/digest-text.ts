@@ -2,6 +2,7 @@
 // fallback `text` of the Slack message, and a full plain-text rendering (the demo's <team>.txt).
 import { count, percent, points, tokens, usd } from '../domain/format.js';
 import type { DigestFigures, FitLine } from './digest.js';
+import { qualityLine } from '../quality/index.js';
 import { parseDay } from '../domain/time.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -190,6 +191,11 @@ export function countingNote(f: DigestFigures): string {
   );
 }
 
+/** the week's quality in one line (AI-assisted beside the rest), null when no signal was recorded */
+export function qualitySentence(f: DigestFigures): string | null {
+  return f.quality ? qualityLine(f.quality) : null;
+}
+
 export function partialSentence(f: DigestFigures): string | null {
   if (!f.partial) return null;
   return `Usage data starts on ${weekdayDay(f.partial.firstDay)}: this week's figures cover ${f.partial.days} of 7 days.`;
@@ -220,6 +226,8 @@ export function digestText(f: DigestFigures): string {
   if (f.delivery.connected) lines.push(`                ${trendSeries(f)}`);
   const ai = aiShareSentence(f);
   if (ai) lines.push(`AI-assisted:    ${ai}`);
+  const quality = qualitySentence(f);
+  if (quality) lines.push(`Quality:        ${quality}`);
   lines.push('', `Waste:          ${wasteSentence(f)}`);
   lines.push(`Model fit:      ${fitSentence(f)}`);
   for (const l of f.modelFit.items.slice(0, 5)) lines.push(`  - ${fitLineSentence(l)}`);

@@ -1,6 +1,7 @@
 // The weekly digest's numbers: a pure function of plain data gathered by the digest job.
 // Every ratio goes through ratio()/changeRatio(): "no stories" is null and is said in words, never NaN.
 import type { ModelSpend, SourceSpend, SpendTotals, StoriesDone, Waste } from '../db/repos/metrics-repo.js';
+import type { QualityFigures } from '../quality/index.js';
 import { billingSourceLabel } from '../domain/billing-source.js';
 import { changeRatio, ratio } from '../domain/ratios.js';
 import { addDays, daysBetween, lastCompleteWeek, shiftWeeks, type Period } from '../domain/time.js';
@@ -74,6 +75,8 @@ export interface DigestInput {
   month: MonthInput;
   /** org only: spend and stories per team, unattributed as teamId 0 */
   teams?: TeamRowInput[];
+  /** how the week's work held up (src/quality): reverts, reopens, CI, reviews, tests, rework */
+  quality?: QualityFigures;
 }
 
 export interface TrendPoint {
@@ -160,6 +163,8 @@ export interface DigestFigures {
     budgetedTeams?: number;
     teams?: number;
   };
+  /** the week's delivery quality, when any signal was recorded (src/quality) */
+  quality: QualityFigures | null;
   /** org only: teams by spend (largest first), unattributed apart */
   teams?: Array<{ teamId: number; name: string; spendUsd: number; stories: number; costPerStory: number | null; share: number | null }>;
   unattributed?: { spendUsd: number; share: number | null };
@@ -319,6 +324,7 @@ export function computeDigest(input: DigestInput): DigestFigures {
       monthDays: daysBetween(month.from, month.to),
       ...(month.budgetedTeams !== undefined ? { budgetedTeams: month.budgetedTeams, teams: month.teams } : {}),
     },
+    quality: input.quality?.hasData ? input.quality : null,
   };
 
   if (input.scope.kind === 'org') {

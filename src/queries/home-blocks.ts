@@ -2,6 +2,7 @@
 // their decision, and open loop alerts. Rebuilt on every open; at most 100 blocks (Slack's limit).
 import type { OpenLoopAlert } from '../db/repos/metrics-repo.js';
 import type { MeFigures, SummaryFigures } from './summary.js';
+import { qualityLine, type QualityFigures } from '../quality/index.js';
 import { ActionIds } from '../slack/ids.js';
 import { change, clip, count, duration, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
 import { alertLines } from './me-blocks.js';
@@ -39,6 +40,8 @@ export interface HomeTeam {
   hasDelivery: boolean;
   budget: HomeBudget;
   alerts: OpenLoopAlert[];
+  /** how the team's last 7 days of work held up (src/quality) */
+  quality?: QualityFigures;
 }
 
 export interface HomeView {
@@ -120,6 +123,8 @@ function teamSection(t: HomeTeam, now: number): Block[] {
   if (f.waste.totalCostUsd > 0) lines.push(`Waste: ${usd(f.waste.totalCostUsd)} (${percent(f.waste.share)} of spend)`);
   if (f.fit.requests > 0) lines.push(`Cheaper routing of ${count(f.fit.requests)} small calls would have saved ${usd(f.fit.savingsUsd)}`);
   lines.push(`Cost per story, 8 weeks: \`${f.sparkline}\``);
+  const quality = t.quality ? qualityLine(t.quality) : null;
+  if (quality) lines.push(`Quality: ${escapeMrkdwn(quality)}`);
   blocks.push(section(lines.join('\n')));
   const b = t.budget;
   const month = monthLabel(b.month);
@@ -164,7 +169,7 @@ function approvalBlocks(items: HomeApproval[], now: number): Block[] {
 
 function footer(): Block {
   return context(
-    `More: ${code('/aispend me')} · ${code('/aispend summary [team] [week|month|sprint]')} · ${code('/aispend budget')} · ` +
+    `More: ${code('/aispend me')} · ${code('/aispend summary [team] [week|month|sprint]')} · ${code('/aispend quality')} · ${code('/aispend budget')} · ` +
       `${code('/aispend sessions')} · ${code('/aispend models')} · ${code('/aispend help')}`,
   );
 }

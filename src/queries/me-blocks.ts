@@ -3,6 +3,7 @@
 import type { OpenLoopAlert } from '../db/repos/metrics-repo.js';
 import type { PeriodPair } from '../domain/periods.js';
 import type { MeFigures } from './summary.js';
+import { qualityLine, type QualityFigures } from '../quality/index.js';
 import { change, clip, count, duration, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
 import { code, context, header, section, type Block, type Message } from '../slack/blocks.js';
 import { CONNECT, connectDeliveryText, dayRange, previousTitle, vs } from './summary-blocks.js';
@@ -15,6 +16,8 @@ export interface MeView {
   teamName: string | null;
   alerts: OpenLoopAlert[];
   now: number;
+  /** the quality of your own work in these 7 days (no one else sees it) */
+  quality?: QualityFigures;
 }
 
 const ALERTS_SHOWN = 5;
@@ -51,6 +54,9 @@ export function meBlocks(v: MeView): Message {
           `Provider bills arrive through ${CONNECT.adminApis}. ${connectDeliveryText()}`,
       ),
     );
+    // work without AI spend still has a quality of its own
+    const own = v.quality ? qualityLine(v.quality) : null;
+    if (own) blocks.push(section(`*Your work's quality*: ${escapeMrkdwn(own)}`));
     blocks.push(foot);
     return { text, blocks };
   }
@@ -75,6 +81,8 @@ export function meBlocks(v: MeView): Message {
     if (f.loopSessions > 0) parts.push(`${count(f.loopSessions)} raised a loop alert`);
     lines.push(`${usd(f.wasteUsd)} in sessions that produced nothing (${parts.join(', ')}).`);
   }
+  const quality = v.quality ? qualityLine(v.quality) : null;
+  if (quality) lines.push(`*Your work's quality*: ${escapeMrkdwn(quality)}`);
   blocks.push(section(lines.join('\n')));
   if (f.top.top.length > 0) {
     const models = f.top.top.map((m) => `${escapeMrkdwn(m.model)} ${usd(m.costUsd)} (${percent(m.share)})`);

@@ -28,6 +28,7 @@ export function meCommand(): Subcommand {
         teamName: caller.team?.name ?? null,
         alerts: g.alerts,
         now,
+        quality: g.quality,
       });
     },
   };

@@ -4,6 +4,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { budgetStatus } from '../budgets/index.js';
+import { gatherQuality, type QualityFigures } from '../quality/index.js';
 import { budgetRepo } from '../db/repos/budget-repo.js';
 import { metricsRepo, type OpenLoopAlert, type Scope } from '../db/repos/metrics-repo.js';
 import { orgRepo, type Person } from '../db/repos/org-repo.js';
@@ -59,10 +60,18 @@ export interface PeriodGather {
   pair: PeriodPair;
   figures: SummaryFigures;
   hasDelivery: boolean;
+  /** how the period's work held up (src/quality); absent when not asked for */
+  quality?: QualityFigures;
 }
 
 /** Everything the summary shows for one scope and period pair, from rollups and indexed reads. */
-export function gatherSummary(deps: Pick<Deps, 'db' | 'config'>, scope: Scope, pair: PeriodPair, now: number): PeriodGather {
+export function gatherSummary(
+  deps: Pick<Deps, 'db' | 'config'>,
+  scope: Scope,
+  pair: PeriodPair,
+  now: number,
+  opts: { quality?: boolean } = {},
+): PeriodGather {
   const m = metricsRepo(deps.db);
   const weeks = trendWindows(now, deps.config.timezone);
   const first = weeks[0]!;
@@ -87,13 +96,16 @@ export function gatherSummary(deps: Pick<Deps, 'db' | 'config'>, scope: Scope, p
     sources: m.spendBySource(scope, pair.current.from, pair.current.to),
     trend,
   });
-  return { pair, figures, hasDelivery: m.hasDelivery(scope) };
+  const quality = opts.quality === false ? undefined : gatherQuality(deps, scope, pair.current, now);
+  return { pair, figures, hasDelivery: m.hasDelivery(scope), quality };
 }
 
 export interface MeGather {
   pair: PeriodPair;
   figures: MeFigures;
   alerts: OpenLoopAlert[];
+  /** the quality of the person's own work: shown to them alone */
+  quality: QualityFigures;
 }
 
 export function gatherMe(deps: Pick<Deps, 'db' | 'config'>, person: Person, now: number): MeGather {
@@ -111,7 +123,7 @@ export function gatherMe(deps: Pick<Deps, 'db' | 'config'>, person: Person, now:
     models: m.personSpendByModel(person.id, c.from, c.to),
     openAlerts: alerts.length,
   });
-  return { pair, figures, alerts };
+  return { pair, figures, alerts, quality: gatherQuality(deps, { personId: person.id }, c, now) };
 }
 
 /** The Home tab of one user, computed from rollups and indexed reads. */
@@ -136,11 +148,13 @@ export async function buildHome(deps: Deps, client: webApi.WebClient, userId: st
       name: team.name,
       figures: g.figures,
       hasDelivery: g.hasDelivery,
+      quality: g.quality,
       budget: { month: b.month, budgetUsd: b.budgetUsd, spentUsd: b.spentUsd, used: b.used, forecastUsd: b.forecastUsd, pending: b.pending.length },
       alerts: metricsRepo(deps.db).teamOpenAlerts(team.id, ALERTS_READ),
     };
   }
-  if (isAdmin) view.org = gatherSummary(deps, 'org', pair, now).figures;
+  // the org line of the Home tab shows no quality: not worth its reads on every open
+  if (isAdmin) view.org = gatherSummary(deps, 'org', pair, now, { quality: false }).figures;
   return homeView(view);
 }
 

@@ -1,8 +1,9 @@
 // `/aispend summary`: the key number first (spend and its change), then stories and cost per story,
 // then the detail (cost per point, AI-assisted share, waste, model fit, 8-week trend, top models).
 import type { PeriodPair } from '../domain/periods.js';
+import { qualityLine, type QualityFigures } from '../quality/index.js';
 import type { SummaryFigures } from './summary.js';
-import { context, fields, header, section, type Block, type Message } from '../slack/blocks.js';
+import { code, context, fields, header, section, type Block, type Message } from '../slack/blocks.js';
 import { change, count, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
 
 const md = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -85,6 +86,10 @@ export interface SummaryView {
   timezone: string;
   /** any delivery data (stories or commits) ever linked to this scope */
   hasDelivery: boolean;
+  /** how the period's work held up (src/quality) */
+  quality?: QualityFigures;
+  /** when the quality line is not shown here: the command that shows it */
+  qualityCommand?: string;
 }
 
 function storiesLine(v: SummaryView): string {
@@ -173,6 +178,9 @@ export function summaryBlocks(v: SummaryView): Message {
     fitText(f.fit),
   ];
   blocks.push(fields(detail));
+  const quality = v.quality ? qualityLine(v.quality) : null;
+  if (quality) blocks.push(section(`*Quality*: ${escapeMrkdwn(quality)} Detail: \`/aispend quality\``));
+  else if (v.qualityCommand) blocks.push(context(`Quality (reverts, reopens, CI, reviews, tests, rework): ${code(v.qualityCommand)}`));
   if (f.spendUsd === 0 && f.requests === 0) blocks.push(section(`No AI usage recorded in this period. ${connectUsageText()}`));
   blocks.push(section(trendText(f)));
   blocks.push(section(modelsText(f)));

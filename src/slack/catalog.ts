@@ -14,6 +14,11 @@ export const catalog: CatalogEntry[] = [
   { name: 'sessions', usage: 'sessions [looping] [me|team]', summary: 'Recent agent sessions with spend, commits and loop alerts' },
   { name: 'models', usage: 'models [team]', summary: 'Model mix and what cheaper routing would save' },
   { name: 'digest', usage: 'digest [team] | digest post [team]', summary: "Preview this week's digest privately; admins can post it" },
+  {
+    name: 'quality',
+    usage: 'quality [team] [week|month]',
+    summary: 'Reverts, reopened stories, CI first pass, reviews, tests touched and rework spend: AI-assisted work beside the rest',
+  },
   { name: 'help', usage: 'help', summary: 'This list' },
   {
     name: 'admin',

@@ -10,6 +10,7 @@ const EXAMPLES: Record<string, string[]> = {
   sessions: ['/aispend sessions', '/aispend sessions looping'],
   models: ['/aispend models', '/aispend models platform'],
   digest: ['/aispend digest', '/aispend digest platform', '/aispend digest post platform'],
+  quality: ['/aispend quality', '/aispend quality month', '/aispend quality platform week'],
   help: ['/aispend help', '/aispend help summary'],
 };
 

@@ -10,6 +10,7 @@ import { sql as loopExpectedRequests } from './013-loop-expected-requests.js';
 import { sql as scopedTokens } from './014-scoped-tokens.js';
 import { sql as retention } from './015-retention.js';
 import { sql as sessionMetricIndex } from './016-session-metric-index.js';
+import { sql as deliveryQuality } from './017-delivery-quality.js';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   { version: 14, name: 'scoped-tokens', sql: scopedTokens },
   { version: 15, name: 'retention', sql: retention },
   { version: 16, name: 'session-metric-index', sql: sessionMetricIndex },
+  { version: 17, name: 'delivery-quality', sql: deliveryQuality },
 ];

@@ -1,5 +1,5 @@
-// Pure rules of delivery attribution: when a story counts as delivered, which agent session a
-// commit belongs to, which team owns a piece of work, and how source times are read.
+// Pure rules of delivery attribution: which agent session a commit belongs to, which team owns a
+// piece of work, and how source times are read (when a story counts as delivered: story-history.ts).
 import type { SessionWindow } from '../../db/repos/delivery-repo.js';
 
 /** a commit made up to this long after a session's last activity still belongs to it */
@@ -67,47 +67,6 @@ export function pickSessionForCommit(
     if (!best || s.started_at > best.started_at) best = s;
   }
   return best?.session_id;
-}
-
-export interface StoryState {
-  done: 0 | 1;
-  done_at: number | null;
-  /** the source time of the latest event applied (orders late deliveries) */
-  updated_at: number;
-}
-
-export interface StoryObservation {
-  done: boolean;
-  /** when it reached done (used only when it becomes done) */
-  doneAt: number;
-  /** the source time of this event */
-  eventAt: number;
-}
-
-/** new: first sight; done: became done; withdrawn: left done; same: no change of state; stale: older than what we have */
-export type StoryChange = 'new' | 'done' | 'withdrawn' | 'same' | 'stale';
-
-/**
- * A story is counted once, in the week of done_at, while done = 1. Leaving done withdraws it;
- * re-entering done counts the same row again with the latest done time. An event older than the
- * last one applied (Jira delivers up to 30 minutes late) changes nothing.
- */
-export function storyTransition(
-  prev: StoryState | undefined,
-  obs: StoryObservation,
-): { state: StoryState; change: StoryChange } {
-  if (!prev) {
-    return {
-      state: { done: obs.done ? 1 : 0, done_at: obs.done ? obs.doneAt : null, updated_at: obs.eventAt },
-      change: 'new',
-    };
-  }
-  if (obs.eventAt < prev.updated_at) return { state: prev, change: 'stale' };
-  const updated_at = obs.eventAt;
-  if (prev.done === 1 && obs.done) return { state: { ...prev, updated_at }, change: 'same' };
-  if (prev.done === 0 && obs.done) return { state: { done: 1, done_at: obs.doneAt, updated_at }, change: 'done' };
-  if (prev.done === 1 && !obs.done) return { state: { done: 0, done_at: prev.done_at, updated_at }, change: 'withdrawn' };
-  return { state: { ...prev, updated_at }, change: 'same' };
 }
 
 /** the first team that is known, in order of precedence */

@@ -1,4 +1,4 @@
-// Generic delivery events → stories (source 'generic'), commits and pull requests.
+// Generic delivery events → stories (source 'generic'), commits, pull requests, reverts, CI runs and reviews.
 import { createHash } from 'node:crypto';
 import { keyPrefix } from './story-links.js';
 import type { Person } from '../../db/repos/org-repo.js';
@@ -32,15 +32,17 @@ export interface GenericContext {
 /** applies one event (already deduplicated by id); true when it stored something new */
 export function applyGenericEvent(w: WorkWriter, e: DeliveryEvent, ctx: GenericContext): boolean {
   switch (e.type) {
-    case 'story_done': {
+    case 'story_done':
+    case 'story_reopened': {
       const key = normalizeStoryKey(e.story_key!);
+      const done = e.type === 'story_done';
       const change = w.story({
         source: GENERIC_SOURCE,
         externalId: key,
         key,
         title: e.title,
         points: e.points,
-        done: true,
+        state: done ? 'done' : 'open',
         doneAt: ctx.ts,
         eventAt: ctx.ts,
         projectKey: ISSUE_KEY.test(key) ? keyPrefix(key) : null,
@@ -49,9 +51,10 @@ export function applyGenericEvent(w: WorkWriter, e: DeliveryEvent, ctx: GenericC
         teamId: ctx.teamId,
         reportedAi: e.ai_assisted,
       });
-      return change === 'new' || change === 'done';
+      return change !== 'stale' && change !== 'same';
     }
     case 'commit':
+    case 'revert':
       return (
         w.commit({
           source: GENERIC_SOURCE,
@@ -64,8 +67,36 @@ export function applyGenericEvent(w: WorkWriter, e: DeliveryEvent, ctx: GenericC
           sessionId: e.session_id,
           storyKeys: e.story_key ? [normalizeStoryKey(e.story_key)] : [],
           reportedAi: e.ai_assisted,
+          revertsShas: e.type === 'revert' ? [e.reverts_sha!] : undefined,
         }) === 'inserted'
       );
+    case 'ci_run':
+      return w.ciRun({
+        source: GENERIC_SOURCE,
+        repo: e.repo!,
+        series: `gen:${e.id}`,
+        attempt: e.attempt ?? 1,
+        name: e.title ?? null,
+        headSha: e.sha!,
+        headBranch: null,
+        conclusion: e.conclusion!,
+        startedAt: ctx.ts,
+        completedAt: ctx.ts,
+        prNumbers: e.number ? [e.number] : [],
+      });
+    case 'review':
+      w.review({
+        source: GENERIC_SOURCE,
+        repo: e.repo!,
+        prNumber: e.number!,
+        reviewId: e.id,
+        reviewer: null,
+        reviewerEmail: e.user,
+        prAuthor: null,
+        state: e.state!,
+        submittedAt: ctx.ts,
+      });
+      return true;
     case 'pull_request_merged':
       return (
         w.pullRequest({

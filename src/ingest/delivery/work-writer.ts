@@ -4,18 +4,15 @@
 import type { Deps, IngestEffects } from '../../deps.js';
 import { deliveryRepo, type StoryRow } from '../../db/repos/delivery-repo.js';
 import { orgRepo, type Person } from '../../db/repos/org-repo.js';
+import { qualityRepo } from '../../db/repos/quality-repo.js';
 import { sessionRepo } from '../../db/repos/session-repo.js';
 import { detectAiMarkers, markersColumn, parseClaudeSession } from './ai-markers.js';
-import {
-  SESSION_COMMIT_GRACE_MS,
-  TELEMETRY_WINDOW_MS,
-  firstLine,
-  firstTeam,
-  pickSessionForCommit,
-  storyTransition,
-  type StoryChange,
-} from './delivery-attribution.js';
+import { SESSION_COMMIT_GRACE_MS, TELEMETRY_WINDOW_MS, firstLine, firstTeam, pickSessionForCommit } from './delivery-attribution.js';
+import { qualityWriter, type CiRunInput, type ReviewInput } from './quality-writer.js';
+import { classifyChange, foldStoryHistory, type StateObservation, type StoryChange, type StoryState } from './story-history.js';
 import { storyKeysFor } from './story-links.js';
+
+export type { StoryChange, StoryState };
 
 export interface CommitInput {
   source: string;
@@ -34,6 +31,10 @@ export interface CommitInput {
   sessionId?: string | null;
   storyKeys?: ReadonlyArray<string | null | undefined>;
   reportedAi?: boolean;
+  /** paths the push listed (added, modified, removed); undefined when the source did not say */
+  paths?: readonly string[];
+  /** commits the sender says this one reverts (generic `revert` events) */
+  revertsShas?: readonly string[];
 }
 
 export interface PullRequestInput {
@@ -54,6 +55,10 @@ export interface PullRequestInput {
   teamId?: number | null;
   storyKeys?: ReadonlyArray<string | null | undefined>;
   reportedAi?: boolean;
+  /** the merge (or squash) commit GitHub made */
+  mergeCommitSha?: string | null;
+  /** GitHub's user.type of the author ("Bot" for dependabot[bot]) */
+  authorType?: string | null;
 }
 
 export interface StoryInput {
@@ -63,8 +68,12 @@ export interface StoryInput {
   title?: string | null;
   /** undefined: not in this event (keep what we have); null: cleared at the source */
   points?: number | null;
-  done: boolean;
+  /** done; open (worked on: a reopen when it was done); withdrawn (deleted, canceled) */
+  state: StoryState;
+  /** when it reached done (used for a done state) */
   doneAt: number;
+  /** when the tracker says a not-done state began (Jira statuscategorychangedate); default eventAt */
+  since?: number;
   /** the source time of the event (orders late deliveries) */
   eventAt: number;
   /** Jira project key / Linear team key (the tracker mapping) */
@@ -96,6 +105,8 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
   const repo = deliveryRepo(deps.db);
   const org = orgRepo(deps.db);
   const sessions = sessionRepo(deps.db);
+  const quality = qualityWriter(deps);
+  const history = qualityRepo(deps.db);
   const sessionIds = new Set<string>();
   const teamIds = new Set<number | null>();
   let known: Set<string> | undefined;
@@ -144,12 +155,20 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
       const existing = repo.commit(c.repo, c.sha);
       if (existing) {
         // the same commit pushed to another branch: one row, but the new branch may name a story
+        const before = new Set(repo.linksOf('commit', existing.id));
         if (repo.link('commit', existing.id, keys) > 0 && existing.ai_assisted === 1) repo.refreshStoryAi(keys);
+        let sessionId = existing.session_id;
         // a generic event may name the session of a commit GitHub sent without a trailer
         if (named && existing.session_id === null) {
           const sid = namedSession();
-          if (repo.setCommitSession(existing.id, sid) && sessions.recordLinkedCommit(sid, existing.ts)) sessionIds.add(sid);
+          if (repo.setCommitSession(existing.id, sid)) {
+            sessionId = sid;
+            if (sessions.recordLinkedCommit(sid, existing.ts)) sessionIds.add(sid);
+          }
         }
+        const newKeys = sessionId === existing.session_id ? keys.filter((k) => !before.has(k)) : repo.linksOf('commit', existing.id);
+        quality.reworkForCommit(sessionId, existing.ts, newKeys);
+        quality.commitSeenAgain(existing, c.paths);
         return 'known';
       }
       const person = personForGit(c.authorEmail, c.authorName, c.authorLogin);
@@ -179,16 +198,18 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
         agentCommitsNearby,
         reported: c.reportedAi,
       });
+      const authorEmail = c.authorEmail?.trim().toLowerCase() || null;
+      const subject = firstLine(c.message);
       const { id } = repo.insertCommit({
         repo: c.repo,
         sha: c.sha,
         ts: c.ts,
-        author_email: c.authorEmail?.trim().toLowerCase() || null,
+        author_email: authorEmail,
         author_name: c.authorName?.trim() || null,
         person_id: person?.id ?? null,
         team_id: teamId,
         branch: c.branch ?? null,
-        subject: firstLine(c.message),
+        subject,
         ai_assisted: ai.aiAssisted ? 1 : 0,
         ai_markers: markersColumn(ai.markers),
         session_id: sessionId ?? null,
@@ -196,6 +217,22 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
       });
       repo.link('commit', id, keys);
       if (ai.aiAssisted) repo.refreshStoryAi(keys);
+      quality.commitAdded({
+        id,
+        repo: c.repo,
+        sha: c.sha,
+        ts: c.ts,
+        branch: c.branch ?? null,
+        subject,
+        message: c.message ?? null,
+        authorEmail,
+        teamId,
+        personId: person?.id ?? null,
+        source: c.source,
+        paths: c.paths,
+        revertsShas: c.revertsShas,
+      });
+      quality.reworkForCommit(sessionId ?? null, c.ts, keys);
       if (sessionId && sessions.recordLinkedCommit(sessionId, c.ts)) sessionIds.add(sessionId);
       teamIds.add(teamId);
       return 'inserted';
@@ -237,38 +274,86 @@ export function workWriter(deps: Pick<Deps, 'db'>, now: number) {
       });
       repo.link('pr', id, keys);
       repo.refreshStoryAi(keys);
+      quality.pullRequestMerged({
+        id,
+        repo: p.repo,
+        number: p.number,
+        title: p.title?.trim() || null,
+        body: p.body ?? null,
+        branch: p.branch ?? null,
+        mergedAt: p.mergedAt,
+        mergeCommitSha: p.mergeCommitSha ?? null,
+        authorLogin: p.authorLogin ?? null,
+        authorType: p.authorType ?? null,
+        teamId,
+        personId: person?.id ?? null,
+        source: p.source,
+      });
       teamIds.add(teamId);
       return inserted ? 'inserted' : 'updated';
     },
 
+    /**
+     * A story's state from one tracker event. Every reported state is kept, so the story's history
+     * (done spells, reopens, first done) is the same whatever order events arrive in; the story's
+     * other fields (title, points, team, …) come from the newest event.
+     */
     story(st: StoryInput): StoryChange {
       const prev = repo.story(st.source, st.externalId);
-      const { state, change } = storyTransition(prev, { done: st.done, doneAt: st.doneAt, eventAt: st.eventAt });
-      if (change === 'stale') return change;
-      const mapped = st.projectKey ? projectTeam(st.projectKey) : undefined;
-      const teamId = firstTeam(st.teamId, mapped, st.person?.team_id);
-      const row: Omit<StoryRow, 'id'> = {
-        source: st.source,
-        external_id: st.externalId,
-        key: st.key,
-        title: st.title === undefined ? (prev?.title ?? null) : st.title,
-        points: st.points === undefined ? (prev?.points ?? null) : st.points,
-        done: state.done,
-        done_at: state.done_at,
-        sprint_id: st.sprintId === undefined ? (prev?.sprint_id ?? null) : st.sprintId,
-        team_id: teamId,
-        person_id: st.person?.id ?? null,
-        assignee_ref: st.assigneeRef ?? null,
-        project_key: st.projectKey ?? null,
-        ai_assisted: st.reportedAi ? 1 : 0,
-        updated_at: state.updated_at,
+      const obs: StateObservation = {
+        eventAt: st.eventAt,
+        state: st.state,
+        since: st.state === 'done' ? st.doneAt : (st.since ?? st.eventAt),
       };
-      repo.writeStory(row);
-      if (st.key) repo.refreshStoryAi([st.key]);
+      const reported: StateObservation[] = prev
+        ? history.storyStates(prev.id).map((r) => ({ eventAt: r.event_at, state: r.state, since: r.since }))
+        : [];
+      const before = prev ? foldStoryHistory(reported) : undefined;
+      const after = foldStoryHistory([...reported, obs]);
+      const change = classifyChange(before, after, obs);
+      if (prev) history.addStoryState(prev.id, obs.eventAt, obs.state, obs.since);
+      if (change === 'stale') return change;
+      const newest = !prev || st.eventAt >= prev.updated_at;
+      const mapped = st.projectKey ? projectTeam(st.projectKey) : undefined;
+      const teamId = newest ? firstTeam(st.teamId, mapped, st.person?.team_id) : prev.team_id;
+      const row: Omit<StoryRow, 'id'> = newest
+        ? {
+            source: st.source,
+            external_id: st.externalId,
+            key: st.key,
+            title: st.title === undefined ? (prev?.title ?? null) : st.title,
+            points: st.points === undefined ? (prev?.points ?? null) : st.points,
+            done: after.done,
+            done_at: after.doneAt,
+            sprint_id: st.sprintId === undefined ? (prev?.sprint_id ?? null) : st.sprintId,
+            team_id: teamId,
+            person_id: st.person?.id ?? null,
+            assignee_ref: st.assigneeRef ?? null,
+            project_key: st.projectKey ?? null,
+            ai_assisted: st.reportedAi ? 1 : 0,
+            updated_at: after.updatedAt,
+          }
+        : { ...prev, done: after.done, done_at: after.doneAt, ai_assisted: st.reportedAi ? 1 : 0, updated_at: after.updatedAt };
+      const id = repo.writeStory(row);
+      if (!prev) history.addStoryState(id, obs.eventAt, obs.state, obs.since);
+      history.writeHistory(id, after.spells, after.firstDoneAt);
+      if (after.firstDoneAt !== (before?.firstDoneAt ?? null)) quality.storyFirstDone(id, row.key, after.firstDoneAt);
+      if (row.key) repo.refreshStoryAi([row.key]);
       if (st.projectKey) known?.add(st.projectKey.toUpperCase());
       teamIds.add(teamId);
       if (prev && prev.team_id !== teamId) teamIds.add(prev.team_id);
       return change;
+    },
+
+    /** a completed CI run (workflow run, check suite, generic ci_run); false when it was recorded before */
+    ciRun: (r: CiRunInput): boolean => quality.ciRun(r),
+
+    /** a pull request review; the reviewer becomes a person when the source names them */
+    review(r: Omit<ReviewInput, 'reviewerPersonId'> & { reviewerEmail?: string | null; reviewerLogin?: string | null }): void {
+      let person: Person | undefined;
+      if (r.reviewerEmail && r.reviewerEmail.includes('@')) person = org.ensurePersonByEmail(r.reviewerEmail, now);
+      if (!person && r.reviewerLogin) person = org.personByIdentity('github', r.reviewerLogin);
+      quality.review({ ...r, reviewer: r.reviewerLogin ?? r.reviewerEmail ?? r.reviewer, reviewerPersonId: person?.id ?? null });
     },
 
     sprint(sp: SprintInput): number {

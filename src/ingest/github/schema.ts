@@ -1,5 +1,6 @@
-// The parts of GitHub's push and pull_request payloads we read (../shared/reference/delivery-sources.md §3).
-// Unknown keys are ignored; what we read is checked, so a bad payload gets 400 with the field at fault.
+// The parts of GitHub's push, pull_request, workflow_run, check_suite and pull_request_review payloads
+// we read (../shared/reference/delivery-sources.md §3; octokit/webhooks payload schemas). Unknown keys
+// are ignored; what we read is checked, so a bad payload gets 400 with the field at fault.
 import { z } from 'zod';
 import { parseSourceTime } from '../delivery/delivery-attribution.js';
 
@@ -15,12 +16,23 @@ const gitAuthor = z.object({
   username: z.string().nullish(),
 });
 
+const sha = z.string().regex(/^[0-9a-fA-F]{7,64}$/, { error: 'must be a commit SHA (hex)' });
+const paths = z.array(z.string()).optional();
+const account = z.object({ login: z.string(), type: z.string().nullish() });
+const prNumbers = z
+  .array(z.object({ number: z.number().int().positive() }))
+  .nullish()
+  .transform((v) => (v ?? []).map((p) => p.number));
+
 export const pushCommitSchema = z.object({
-  id: z.string().regex(/^[0-9a-fA-F]{7,64}$/, { error: 'must be a commit SHA (hex)' }),
+  id: sha,
   message: z.string(),
   timestamp: sourceTime,
   distinct: z.boolean().optional(),
   author: gitAuthor,
+  added: paths,
+  removed: paths,
+  modified: paths,
 });
 
 export const pushSchema = z.object({
@@ -40,9 +52,10 @@ export const mergedPullRequestSchema = z.object({
     number: z.number().int().positive(),
     title: z.string().nullish(),
     body: z.string().nullish(),
-    user: z.object({ login: z.string() }).nullish(),
+    user: account.nullish(),
     merged: z.literal(true),
     merged_at: sourceTime,
+    merge_commit_sha: sha.nullish(),
     head: z.object({ ref: z.string() }),
     base: z.object({ ref: z.string() }),
     additions: z.number().int().nonnegative().optional(),
@@ -51,3 +64,56 @@ export const mergedPullRequestSchema = z.object({
   }),
 });
 export type MergedPullRequestEvent = z.infer<typeof mergedPullRequestSchema>;
+
+export const actionSchema = z.object({ action: z.string() });
+
+export const workflowRunSchema = z.object({
+  action: z.literal('completed'),
+  repository,
+  workflow_run: z.object({
+    id: z.number().int().positive(),
+    name: z.string().nullish(),
+    head_sha: sha,
+    head_branch: z.string().nullish(),
+    conclusion: z.string().nullish(),
+    // older deliveries have no run_attempt: their runs are first attempts
+    run_attempt: z.number().int().positive().optional(),
+    run_started_at: sourceTime.nullish(),
+    created_at: sourceTime,
+    updated_at: sourceTime,
+    pull_requests: prNumbers,
+  }),
+});
+export type WorkflowRunEvent = z.infer<typeof workflowRunSchema>;
+
+export const checkSuiteSchema = z.object({
+  action: z.literal('completed'),
+  repository,
+  check_suite: z.object({
+    id: z.number().int().positive(),
+    head_sha: sha,
+    head_branch: z.string().nullish(),
+    conclusion: z.string().nullish(),
+    app: z.object({ id: z.number().int().optional(), slug: z.string().nullish(), name: z.string().nullish() }).nullish(),
+    created_at: sourceTime.nullish(),
+    updated_at: sourceTime,
+    pull_requests: prNumbers,
+  }),
+});
+export type CheckSuiteEvent = z.infer<typeof checkSuiteSchema>;
+
+export const pullRequestReviewSchema = z.object({
+  action: z.string(),
+  repository,
+  review: z.object({
+    id: z.number().int().positive(),
+    user: account.nullish(),
+    state: z.string().transform((v) => v.toLowerCase()),
+    submitted_at: sourceTime.nullish(),
+  }),
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    user: account.nullish(),
+  }),
+});
+export type PullRequestReviewEvent = z.infer<typeof pullRequestReviewSchema>;

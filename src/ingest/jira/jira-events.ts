@@ -1,5 +1,5 @@
 // Jira issue and sprint events → stories and sprints. An issue is delivered while its status
-// category is "done"; it is withdrawn when it leaves done (or is deleted).
+// category is "done"; leaving done for another category is a reopen, a deleted issue is withdrawn.
 import type { Config } from '../../config.js';
 import { orgRepo, type OrgRepo } from '../../db/repos/org-repo.js';
 import type { Db } from '../../db/open.js';
@@ -38,9 +38,10 @@ export function applyJiraIssue(
   const f = e.issue.fields;
   const projectKey = f.project.key.toUpperCase();
   const deleted = e.webhookEvent === 'jira:issue_deleted';
-  const done = !deleted && f.status.statusCategory.key.toLowerCase() === 'done';
+  const state = deleted ? 'withdrawn' : f.status.statusCategory.key.toLowerCase() === 'done' ? 'done' : 'open';
   const eventAt = e.timestamp;
-  const doneAt = parseSourceTime(f.statuscategorychangedate) ?? parseSourceTime(f.resolutiondate) ?? eventAt;
+  const changedAt = parseSourceTime(f.statuscategorychangedate);
+  const doneAt = changedAt ?? parseSourceTime(f.resolutiondate) ?? eventAt;
 
   const pointIds = fieldIds(org, POINTS_SETTING, config.webhooks.jiraStoryPointsFields, e);
   const sprintIds = fieldIds(org, SPRINT_SETTING, config.webhooks.jiraSprintFields, e);
@@ -72,8 +73,10 @@ export function applyJiraIssue(
     key: e.issue.key,
     title: f.summary ?? null,
     points: storyPoints(fields, pointIds),
-    done,
+    state,
     doneAt,
+    // a reopen happened when the status category last changed
+    since: state === 'open' ? (changedAt ?? eventAt) : eventAt,
     eventAt,
     projectKey,
     person,

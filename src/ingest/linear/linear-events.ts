@@ -1,5 +1,6 @@
 // Linear Issue and Cycle events → stories and sprints (source 'linear'). An issue is delivered while
-// its workflow state type is "completed"; estimate = points; the team key is the tracker mapping.
+// its workflow state type is "completed" (leaving it for backlog, unstarted or started is a reopen;
+// canceled or removed withdraws it); estimate = points; the team key is the tracker mapping.
 import { cycleState, parseSourceTime } from '../delivery/delivery-attribution.js';
 import type { WorkWriter } from '../delivery/work-writer.js';
 import type { LinearCycleEvent, LinearIssueEvent } from './schema.js';
@@ -17,7 +18,8 @@ export function applyLinearIssue(w: WorkWriter, e: LinearIssueEvent, now: number
   const d = e.data;
   const teamKey = d.team?.key.toUpperCase() ?? null;
   const removed = e.action === 'remove';
-  const done = !removed && d.state.type === 'completed';
+  const type = d.state.type.toLowerCase();
+  const state = removed || type === 'canceled' ? 'withdrawn' : type === 'completed' ? 'done' : 'open';
   // updatedAt orders versions of the issue (a retry keeps it); a removal is newer than any version
   const eventAt = removed ? e.webhookTimestamp : (ms(d.updatedAt) ?? e.webhookTimestamp);
   const doneAt = ms(d.completedAt) ?? eventAt;
@@ -46,7 +48,7 @@ export function applyLinearIssue(w: WorkWriter, e: LinearIssueEvent, now: number
     key: d.identifier.toUpperCase(),
     title: d.title ?? null,
     points: d.estimate === undefined ? undefined : d.estimate,
-    done,
+    state,
     doneAt,
     eventAt,
     projectKey: teamKey,

@@ -8,31 +8,9 @@ import {
   parseSourceTime,
   pickSessionForCommit,
   sameRepo,
-  storyTransition,
 } from '../../../src/ingest/delivery/delivery-attribution.js';
 
 const H = 3_600_000;
-
-describe('storyTransition', () => {
-  it('counts a story that goes done, reopens and goes done again once, at the latest done time', () => {
-    let r = storyTransition(undefined, { done: true, doneAt: 100, eventAt: 100 });
-    expect(r).toEqual({ state: { done: 1, done_at: 100, updated_at: 100 }, change: 'new' });
-    r = storyTransition(r.state, { done: false, doneAt: 200, eventAt: 200 });
-    expect(r).toEqual({ state: { done: 0, done_at: 100, updated_at: 200 }, change: 'withdrawn' });
-    r = storyTransition(r.state, { done: true, doneAt: 300, eventAt: 300 });
-    expect(r).toEqual({ state: { done: 1, done_at: 300, updated_at: 300 }, change: 'done' });
-  });
-
-  it('keeps the done time when a done story is edited', () => {
-    const r = storyTransition({ done: 1, done_at: 100, updated_at: 100 }, { done: true, doneAt: 150, eventAt: 150 });
-    expect(r).toEqual({ state: { done: 1, done_at: 100, updated_at: 150 }, change: 'same' });
-  });
-
-  it('ignores an event older than the last one applied', () => {
-    const prev = { done: 0 as const, done_at: 100, updated_at: 200 };
-    expect(storyTransition(prev, { done: true, doneAt: 100, eventAt: 100 })).toEqual({ state: prev, change: 'stale' });
-  });
-});
 
 describe('pickSessionForCommit', () => {
   const sessions = [
