@@ -182,6 +182,23 @@ describe("the owner's Expected asks the team's approvers", () => {
     expect(t.slack.callsOf('chat.postMessage')).toHaveLength(posts);
   });
 
+  it('a confirmed long task that closes without a commit stays out of the waste, for the team, the org and the owner', async () => {
+    const { team, alerts, dmCopy, channelCopy } = await alerted(['s-long', 's-other']);
+    await press(ALICE, ActionIds.loopExpected, alerts[0]!.id, dmCopy(alerts[0]!.id));
+    const reply = t.slack.messagesIn(CHANNEL).find((m) => m.thread_ts === channelCopy(alerts[0]!.id).ts)!;
+    await press(LEAD, ActionIds.loopExpectConfirm, actionElements(reply.blocks)[0]!.value, reply);
+    expect(sessionExpected('s-long')).toBe(1);
+    // both sessions end without a commit: s-other ($12) is a dead end and a loop, s-long ($12) neither
+    t.db.prepare(`UPDATE agent_sessions SET status = 'closed', closed_at = ?`).run(at(90));
+    const alice = t.db.prepare(`SELECT person_id FROM agent_sessions WHERE session_id = 's-long'`).get() as { person_id: number };
+    const figures = { noCommitSessions: 1, noCommitCostUsd: 12, loopSessions: 1, loopCostUsd: 12, totalCostUsd: 12 };
+    const m = metricsRepo(t.db);
+    const span = [T0 - 86_400_000, T0 + 86_400_000] as const;
+    expect(m.waste(team.id, ...span)).toEqual(figures);
+    expect(m.waste('org', ...span)).toEqual(figures);
+    expect(m.personWaste(alice.person_id, ...span)).toEqual(figures);
+  });
+
   it('an approver declines: it stays in the waste, the owner is told and cannot ask again; an admin can still excuse it', async () => {
     const { team, alerts, channelCopy } = await alerted(['s-decl']);
     const alert = alerts[0]!;

@@ -11,6 +11,7 @@ import { sql as scopedTokens } from './014-scoped-tokens.js';
 import { sql as retention } from './015-retention.js';
 import { sql as sessionMetricIndex } from './016-session-metric-index.js';
 import { sql as deliveryQuality } from './017-delivery-quality.js';
+import { sql as expectedSessions } from './018-expected-sessions.js';
 
 export interface Migration {
   version: number;
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   { version: 15, name: 'retention', sql: retention },
   { version: 16, name: 'session-metric-index', sql: sessionMetricIndex },
   { version: 17, name: 'delivery-quality', sql: deliveryQuality },
+  { version: 18, name: 'expected-sessions', sql: expectedSessions },
 ];
