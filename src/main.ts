@@ -2,6 +2,7 @@
 import { buildApp, SlackStartupError } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, DatabaseTooNewError } from './db/open.js';
 import { createLogger } from './logger.js';
 
@@ -28,10 +29,12 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const checkpointer = startCheckpointer(db, { onError: (e) => logger.warn('WAL checkpoint thread stopped; SQLite checkpoints by itself', { err: e }) });
   let app;
   try {
     app = await buildApp({ config, db, logger, clock: systemClock });
   } catch (e) {
+    await checkpointer.stop();
     db.close();
     if (e instanceof SlackStartupError) {
       console.error(e.message);
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     logger.info('stopping: finishing requests in flight', { signal });
     void app
       .stop()
+      .then(() => checkpointer.stop())
       .then(() => {
         db.close();
         logger.info('stopped');

@@ -2,6 +2,7 @@
 // the product's HTTP server with every feature's routes on 127.0.0.1. It first serves a warm-up
 // database (a long-running bot has its code compiled and its caches filled), then the measured one;
 // its CPU time between "go" and "stop", and its memory high-water mark, are the server's alone.
+import { startCheckpointer, type Checkpointer } from '../../src/db/checkpointer.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { ingestDeps, ingestRoutes, type IngestServerOptions } from './ingest-deps.js';
@@ -10,12 +11,15 @@ export type ServerRequest = ({ open: string } & IngestServerOptions) | 'go' | 's
 export type ServerReply = { port: number } | { going: true } | { cpuMs: number; peakRssMb: number };
 
 let db: Db | undefined;
+let checkpointer: Checkpointer | undefined;
 let server: HttpServer | undefined;
 let cpu0 = process.cpuUsage();
 
 async function closeCurrent(): Promise<void> {
   await server?.close();
+  await checkpointer?.stop();
   db?.close();
+  checkpointer = undefined;
   server = undefined;
   db = undefined;
 }
@@ -34,6 +38,8 @@ process.on('message', (m: ServerRequest) => {
     } else {
       await closeCurrent();
       db = openDatabase(m.open);
+      // as src/main.ts runs the bot
+      checkpointer = startCheckpointer(db);
       const deps = ingestDeps(db, m);
       server = createHttpServer(deps, ingestRoutes(deps));
       reply({ port: await server.listen(0) });

@@ -25,9 +25,6 @@ export function openDatabase(path: string, migrations: Migration[] = allMigratio
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
-  // ingest writes in many small transactions: checkpointing every 4,000 pages (16 MB of WAL) instead
-  // of every 1,000 halves the copying without letting the WAL grow unbounded
-  db.pragma('wal_autocheckpoint = 4000');
   try {
     migrate(db, migrations, path);
   } catch (e) {

@@ -42,6 +42,7 @@ function types(): Types {
   protobuf.util.Long = undefined as never;
   protobuf.configure();
   flatStrings();
+  cheapOneofSetters();
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('@elastic/mockotlpserver/package.json'));
   const root = new protobuf.Root();
@@ -80,6 +81,22 @@ function flatStrings(): void {
     for (let i = start; i < end; i++) if (buf[i]! & 0x80) return strict.decode(buf.subarray(start, end));
     return latin1.call(buf, start, end);
   };
+}
+
+/**
+ * protobufjs names the member a oneof holds by assigning it to the oneof's property (AnyValue's
+ * `value`), whose setter deletes each other member: six deletes, mostly of properties that are not
+ * there, for every attribute value decoded (decoding took 5.0 µs an event, 2.9 µs without them). The
+ * same rule (the last member on the wire wins), looking before deleting. Set before the message
+ * classes are built, which read it then.
+ */
+function cheapOneofSetters(): void {
+  const own = Object.prototype.hasOwnProperty;
+  (protobuf.util as unknown as { oneOfSetter: (names: string[]) => (this: Record<string, unknown>, name: string) => void }).oneOfSetter =
+    (names) =>
+      function (name) {
+        for (const f of names) if (f !== name && own.call(this, f)) delete this[f];
+      };
 }
 
 /** loads the definitions now (at start-up) rather than on the first request */

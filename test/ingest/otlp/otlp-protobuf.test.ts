@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTokensCommand } from '../../../src/cli/tokens.js';
 import { orgRepo } from '../../../src/db/repos/org-repo.js';
@@ -95,6 +96,20 @@ describe('OTLP/HTTP protobuf', () => {
     const g = await exportClient(METRICS_EXPORT_PATH, proto.app.ports['otlp-grpc']!).call(body, token);
     expect(g.code).toBe(grpc.status.PERMISSION_DENIED);
     expect(g.details).toContain('resourceMetrics.0.resource.attributes.team.id: names team "Platform"');
+  });
+});
+
+describe('OTLP protobuf oneofs', () => {
+  it('keep the last member sent when an AnyValue carries two (as protobuf says), and only that one', () => {
+    const w = () => protobuf.Writer.create();
+    const anyValue = w().uint32((1 << 3) | 2).string('ten').uint32((3 << 3) | 0).int64(10).finish(); // string_value, then int_value
+    const keyValue = w().uint32((1 << 3) | 2).string('input_tokens').uint32((2 << 3) | 2).bytes(anyValue).finish();
+    const resource = w().uint32((1 << 3) | 2).bytes(keyValue).finish();
+    const resourceLogs = w().uint32((1 << 3) | 2).bytes(resource).finish();
+    const request = w().uint32((1 << 3) | 2).bytes(resourceLogs).finish();
+    const value = decodeLogsRequest(request).resourceLogs![0]!.resource!.attributes![0]!.value!;
+    expect(Object.keys(value)).toEqual(['intValue']);
+    expect(value.intValue).toBe(10);
   });
 });
 
