@@ -24,6 +24,12 @@ export interface Deps {
    * Slack to the outbox (kickOutbox): they must not wait on Slack.
    */
   afterIngest: AfterIngestHook[];
+  /**
+   * Publishes a user's App Home tab again, with an optional one-time notice on top. Set by the feature
+   * that shows the Home (queries) in its init; another feature's listener calls it after a press on the
+   * Home, which has no message to answer in. Absent when no feature shows a Home.
+   */
+  refreshHome?: (userId: string, notice?: string) => Promise<void>;
   /** Prometheus metrics (GET /metrics). Absent in the demo and some unit tests: recording is then skipped. */
   metrics?: Metrics;
 }

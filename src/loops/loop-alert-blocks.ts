@@ -350,6 +350,23 @@ export interface ExpectRequestMessageView {
   teamName: string | null;
 }
 
+/**
+ * The deciders' buttons on an owner's request: *Confirm: long task* and *Decline*, valued with the
+ * request's id. The same wherever the request is shown (its thread reply, DMs, the App Home), so one
+ * listener decides them all.
+ */
+export function expectDecisionActions(requestId: number): { type: 'actions'; block_id: string; elements: unknown[] } {
+  const value = String(requestId);
+  return {
+    type: 'actions',
+    block_id: `loop_expect_${requestId}`,
+    elements: [
+      { type: 'button', action_id: ActionIds.loopExpectConfirm, text: { type: 'plain_text', text: 'Confirm: long task' }, style: 'primary', value },
+      { type: 'button', action_id: ActionIds.loopExpectDecline, text: { type: 'plain_text', text: 'Decline' }, value },
+    ],
+  };
+}
+
 /** The owner's request, to the approvers: in the alert's thread (naming them) or in their DMs. */
 export function expectRequestMessage(v: ExpectRequestMessageView): { text: string; blocks: unknown[] } {
   const r = v.request;
@@ -381,20 +398,7 @@ export function expectRequestMessage(v: ExpectRequestMessageView): { text: strin
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: clip(ask, 3000) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: facts }] },
-      {
-        type: 'actions',
-        block_id: `loop_expect_${r.id}`,
-        elements: [
-          {
-            type: 'button',
-            action_id: ActionIds.loopExpectConfirm,
-            text: { type: 'plain_text', text: 'Confirm: long task' },
-            style: 'primary',
-            value: String(r.id),
-          },
-          { type: 'button', action_id: ActionIds.loopExpectDecline, text: { type: 'plain_text', text: 'Decline' }, value: String(r.id) },
-        ],
-      },
+      expectDecisionActions(r.id),
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: "Any of the team's approvers or an aispend admin can decide; the session's owner cannot excuse their own session." }],
@@ -413,4 +417,14 @@ export function expectDecisionNote(v: ExpectRequestMessageView): { text: string 
         ? `:white_check_mark: ${mention(r.decidedBy)} confirmed your session ${session} as an expected long task: it no longer counts as waste, and its alerts stop.`
         : `:no_entry_sign: ${mention(r.decidedBy)} declined to mark your session ${session} an expected long task: it counts as waste, and its alerts continue.`,
   };
+}
+
+/** What a decider's Confirm or Decline did, for a decider who pressed it away from the request (the App Home). */
+export function decisionDoneNote(status: 'approved' | 'declined', v: { sessionId: string; owner: { slackUserId: string | null; email: string | null } }): string {
+  const session = `\`${escapeMrkdwn(shortSession(v.sessionId))}\``;
+  const owner = userRef(v.owner.slackUserId, v.owner.email ?? 'its owner');
+  const told = v.owner.slackUserId ? ` ${owner} is told.` : '';
+  return status === 'approved'
+    ? `:white_check_mark: You confirmed session ${session} of ${owner} as an expected long task: it no longer counts as waste, and its alerts stop.${told}`
+    : `:no_entry_sign: You declined to mark session ${session} of ${owner} an expected long task: it counts as waste, and its alerts continue.${told}`;
 }

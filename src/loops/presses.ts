@@ -18,6 +18,7 @@ import { outboxRepo } from '../db/repos/outbox-repo.js';
 import { streakOf } from './loop-rules.js';
 import {
   alreadyDoneNote,
+  decisionDoneNote,
   expectDecisionNote,
   expectRequestMessage,
   mentionList,
@@ -63,12 +64,14 @@ export interface Press {
 export interface PressAnswer {
   replace?: RespondArguments;
   note?: string;
+  /** what the press did, in a line, for a presser with no message in front of them (the App Home) */
+  done?: string;
 }
 
 const nothing = (note: string): PressAnswer => ({ note });
 
 export const requestKey = (requestId: number) => `loop-expect:${requestId}`;
-const requestDmKey = (requestId: number, user: string) => `loop-expect:${requestId}:dm:${user}`;
+export const requestDmKey = (requestId: number, user: string) => `loop-expect:${requestId}:dm:${user}`;
 
 function idOf(value: string | undefined): number | undefined {
   const id = Number(value);
@@ -309,6 +312,10 @@ function markExpected(deps: Deps, press: Press, session: LoopSession, alert: Loo
   return answer;
 }
 
+function decisionDone(status: 'approved' | 'declined', session: LoopSession): string {
+  return decisionDoneNote(status, { sessionId: session.session_id, owner: { slackUserId: session.owner_slack_id, email: session.owner_email } });
+}
+
 function decidedNote(r: ExpectRequestRow): string {
   const verb = r.status === 'approved' ? 'confirmed' : 'declined';
   return `This request was already ${verb} by <@${r.decided_by ?? 'someone'}> at ${slackTime(r.decided_at ?? r.requested_at)}. Nothing was changed.`;
@@ -333,7 +340,10 @@ function pressRequest(deps: Deps, press: Press): PressAnswer {
     return nothing(`Only ${asked.length ? `${mentionList(asked)}, the team's other approvers` : "the team's approvers"} or aispend admins can decide this. Nothing was changed.`);
   }
   if (r.status !== 'pending') return nothing(decidedNote(r));
-  if (press.button === 'confirm') return markExpected(deps, press, session, alert);
+  if (press.button === 'confirm') {
+    const confirmed = markExpected(deps, press, session, alert);
+    return confirmed.note ? confirmed : { ...confirmed, done: decisionDone('approved', session) };
+  }
 
   const now = deps.clock.now();
   const answer = deps.db.transaction((): PressAnswer => {
@@ -353,7 +363,7 @@ function pressRequest(deps: Deps, press: Press): PressAnswer {
       now,
       step: `expect:${r.id}:declined`,
     });
-    return { replace: reportDecision(deps, repo.expectRequest(r.id)!, session, alert, now, press) };
+    return { replace: reportDecision(deps, repo.expectRequest(r.id)!, session, alert, now, press), done: decisionDone('declined', session) };
   })();
   log.info('loop expected request declined', { request: r.id });
   return answer;

@@ -1,8 +1,10 @@
 // The App Home tab: the viewer's last 7 days, their team's numbers and budget, requests waiting for
-// their decision, and open loop alerts. Rebuilt on every open; at most 100 blocks (Slack's limit).
+// their decision (owners' long-task requests, with their buttons; budget requests), and open loop
+// alerts. Rebuilt on every open; at most 100 blocks (Slack's limit).
 import type { OpenLoopAlert } from '../db/repos/metrics-repo.js';
 import type { MeFigures, SummaryFigures } from './summary.js';
 import { qualityLine, type QualityFigures } from '../quality/index.js';
+import { pendingDecisionBlocks, type PendingDecisionView } from '../loops/index.js';
 import { ActionIds } from '../slack/ids.js';
 import { change, clip, count, duration, escapeMrkdwn, percent, points, usd } from '../slack/format.js';
 import { alertLines } from './me-blocks.js';
@@ -12,6 +14,8 @@ import { connectDeliveryText, connectUsageText } from './summary-blocks.js';
 export const HOME_MAX_BLOCKS = 100;
 const ALERTS_SHOWN = 5;
 const APPROVALS_SHOWN = 10;
+/** owners' long-task requests shown with their buttons, newest first (the rest are counted) */
+export const DECISIONS_SHOWN = 5;
 
 export interface HomeApproval {
   id: number;
@@ -54,6 +58,10 @@ export interface HomeView {
   /** the whole org, for admins */
   org?: SummaryFigures;
   approvals: HomeApproval[];
+  /** owners' requests to excuse a session that the viewer may decide: the newest, and how many in all */
+  decisions?: { items: PendingDecisionView[]; total: number };
+  /** what the viewer's last press on the Home did (shown once, on top) */
+  notice?: string;
 }
 
 export interface HomeTab {
@@ -176,6 +184,7 @@ function footer(): Block {
 
 export function homeView(v: HomeView): HomeTab {
   const blocks: Block[] = [...topBlocks(v)];
+  if (v.notice) blocks.push(section(v.notice));
   if (!v.me) {
     blocks.push(section(linkText(v.slackUserId)));
   } else if (!v.team) {
@@ -192,8 +201,11 @@ export function homeView(v: HomeView): HomeTab {
       ),
     );
   }
-  const approvals = approvalBlocks(v.approvals, v.now);
-  if (approvals.length) blocks.push(divider, ...approvals);
+  const waiting = [
+    ...pendingDecisionBlocks((v.decisions?.items ?? []).slice(0, DECISIONS_SHOWN), v.decisions?.total ?? 0, v.now),
+    ...approvalBlocks(v.approvals, v.now),
+  ];
+  if (waiting.length) blocks.push(divider, ...waiting);
   if (v.team) blocks.push(divider, ...teamSection(v.team, v.now));
   if (v.org) {
     const f = v.org;
@@ -220,11 +232,12 @@ function linkText(slackUserId: string): string {
 }
 
 /** For someone aispend cannot match to a person yet. */
-export function welcomeView(slackUserId: string, v: Pick<HomeView, 'now' | 'timezone'>): HomeTab {
+export function welcomeView(slackUserId: string, v: Pick<HomeView, 'now' | 'timezone' | 'notice'>): HomeTab {
   return {
     type: 'home',
     blocks: [
       ...topBlocks(v),
+      ...(v.notice ? [section(v.notice)] : []),
       section(
         '*Welcome to aispend.* It shows what your AI spend delivers: cost per delivered story, sessions that burn ' +
           'money without commits, and budgets with a human approval path. It never ranks people by tokens.',

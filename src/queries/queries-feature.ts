@@ -5,9 +5,16 @@ import { registerAppHome } from './app-home.js';
 import { meCommand } from './me-command.js';
 import { modelsCommand } from './models-command.js';
 import { summaryCommand } from './summary-command.js';
+import { publishHome } from './query-service.js';
 
 export const queriesFeature: Feature = {
   name: 'queries',
   subcommands: () => [summaryCommand(), meCommand(), modelsCommand()],
   listeners: (app, deps) => registerAppHome(app, deps),
+  init(deps) {
+    // a press on the Home handled by another feature (a long-task request decided there) publishes it again
+    deps.refreshHome = async (userId, notice) => {
+      if (deps.slack) await publishHome(deps, deps.slack, userId, notice);
+    };
+  },
 };

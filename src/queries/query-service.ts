@@ -5,6 +5,7 @@ import type { webApi } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { budgetStatus } from '../budgets/index.js';
 import { gatherQuality, type QualityFigures } from '../quality/index.js';
+import { pendingDecisionsFor, type PendingDecisionView } from '../loops/index.js';
 import { budgetRepo } from '../db/repos/budget-repo.js';
 import { metricsRepo, type OpenLoopAlert, type Scope } from '../db/repos/metrics-repo.js';
 import { orgRepo, type Person } from '../db/repos/org-repo.js';
@@ -16,7 +17,8 @@ import { resolveCaller, teamFor, type Caller } from '../slack/caller.js';
 import type { CommandContext } from '../slack/subcommand.js';
 import { escapeMrkdwn } from '../slack/format.js';
 import { didYouMean } from '../slack/parse.js';
-import { homeView, welcomeView, type HomeApproval, type HomeTab, type HomeView } from './home-blocks.js';
+import { permalinkOf } from '../slack/permalink.js';
+import { DECISIONS_SHOWN, homeView, welcomeView, type HomeApproval, type HomeTab, type HomeView } from './home-blocks.js';
 import { meFigures, storiesIn, summaryFigures, type MeFigures, type SummaryFigures } from './summary.js';
 
 const ALERTS_READ = 20;
@@ -126,16 +128,23 @@ export function gatherMe(deps: Pick<Deps, 'db' | 'config'>, person: Person, now:
   return { pair, figures, alerts, quality: gatherQuality(deps, { personId: person.id }, c, now) };
 }
 
-/** The Home tab of one user, computed from rollups and indexed reads. */
-export async function buildHome(deps: Deps, client: webApi.WebClient, userId: string): Promise<HomeTab> {
+/** The owners' long-task requests this user may decide, each linked to where it was asked. */
+async function decisionsFor(deps: Deps, client: webApi.WebClient, userId: string, now: number): Promise<{ items: PendingDecisionView[]; total: number }> {
+  const { items, total } = pendingDecisionsFor(deps, userId, now, DECISIONS_SHOWN);
+  const links = await Promise.all(items.map((d) => (d.message ? permalinkOf(client, deps.logger, d.message.channel, d.message.ts) : undefined)));
+  return { items: items.map((d, i) => ({ ...d, link: links[i] })), total };
+}
+
+/** The Home tab of one user, computed from rollups and indexed reads; `notice` shows on top, once. */
+export async function buildHome(deps: Deps, client: webApi.WebClient, userId: string, notice?: string): Promise<HomeTab> {
   const isAdmin = deps.config.admins.includes(userId);
   const caller = await resolveCaller({ deps, userId, isAdmin, client });
   const now = deps.clock.now();
   const tz = deps.config.timezone;
   const approvals = pendingFor(deps, userId);
-  if (!caller.person && !isAdmin && caller.approverOf.length === 0) return welcomeView(userId, { now, timezone: tz });
+  if (!caller.person && !isAdmin && caller.approverOf.length === 0) return welcomeView(userId, { now, timezone: tz, notice });
   const pair = weekPeriods(now, tz);
-  const view: HomeView = { now, timezone: tz, slackUserId: userId, approvals };
+  const view: HomeView = { now, timezone: tz, slackUserId: userId, approvals, notice, decisions: await decisionsFor(deps, client, userId, now) };
   if (caller.person) {
     const me = gatherMe(deps, caller.person, now);
     view.me = { figures: me.figures, alerts: me.alerts, email: caller.person.email };
@@ -180,8 +189,8 @@ function pendingFor(deps: Deps, userId: string): HomeApproval[] {
     .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
 }
 
-export async function publishHome(deps: Deps, client: webApi.WebClient, userId: string): Promise<void> {
-  const view = await buildHome(deps, client, userId);
+export async function publishHome(deps: Deps, client: webApi.WebClient, userId: string, notice?: string): Promise<void> {
+  const view = await buildHome(deps, client, userId, notice);
   await client.views.publish({ user_id: userId, view: view as never });
 }
 

@@ -78,13 +78,62 @@ export interface ActionInput {
   block_id?: string;
   channel_id?: string;
   message_ts?: string;
-  response_url: string;
+  /** absent for a press on the App Home: Slack sends none there */
+  response_url?: string;
   trigger_id?: string;
   /** for actions inside a modal */
   view?: Record<string, unknown>;
+  /** a press on the App Home tab: a `view` container, no channel, message or response_url */
+  home?: boolean;
+}
+
+/** what Slack sends for a press on the App Home: the published view, and nothing of a message */
+function homeActionPayload(input: ActionInput) {
+  return {
+    type: 'block_actions',
+    user: { id: input.user_id, username: input.user_id, name: input.user_id, team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'deprecated',
+    container: { type: 'view', view_id: 'VHOME1' },
+    trigger_id: input.trigger_id ?? '1.2.3',
+    team: { id: 'T1', domain: 'fake' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: 'VHOME1',
+      team_id: 'T1',
+      type: 'home',
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      hash: '1.abc',
+      title: { type: 'plain_text', text: 'View Title' },
+      previous_view_id: null,
+      root_view_id: 'VHOME1',
+      app_id: 'A1',
+      external_id: '',
+      app_installed_team_id: 'T1',
+      bot_id: 'B1',
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: input.action_id,
+        block_id: input.block_id ?? 'b',
+        value: input.value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: String(Date.now() / 1000),
+      },
+    ],
+  };
 }
 
 export function sendBlockAction(appUrl: string, input: ActionInput, opts: SignOptions = {}): Promise<Response> {
+  if (input.home) {
+    const body = 'payload=' + encodeURIComponent(JSON.stringify(homeActionPayload(input)));
+    return post(`${appUrl}/slack/events`, body, 'application/x-www-form-urlencoded', opts);
+  }
   const payload = {
     type: 'block_actions',
     user: { id: input.user_id, username: input.user_id, name: input.user_id, team_id: 'T1' },

@@ -23,7 +23,8 @@ export interface TestApp {
   logs: string[];
   /** sends a signed /aispend command and waits for its response_url answer */
   command(text: string, opts?: { user?: string; channel?: string }): Promise<Record<string, unknown>>;
-  action(input: Omit<ActionInput, 'response_url'> & { response_url?: string }): Promise<Response>;
+  /** a signed block_actions; `home: true` presses on the App Home (no response_url) */
+  action(input: ActionInput): Promise<Response>;
   submitView(input: ViewSubmissionInput): Promise<Response>;
   event(event: Record<string, unknown>): Promise<Response>;
   /** POST JSON with the ingest bearer token */
@@ -96,7 +97,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       return r.body;
     },
     action(input) {
-      return sendBlockAction(url, { response_url: slack.responseUrl(), ...input });
+      return sendBlockAction(url, { response_url: input.home ? undefined : slack.responseUrl(), ...input });
     },
     submitView(input) {
       return sendViewSubmission(url, input);

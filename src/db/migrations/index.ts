@@ -12,6 +12,7 @@ import { sql as retention } from './015-retention.js';
 import { sql as sessionMetricIndex } from './016-session-metric-index.js';
 import { sql as deliveryQuality } from './017-delivery-quality.js';
 import { sql as expectedSessions } from './018-expected-sessions.js';
+import { sql as pendingExpectRequests } from './019-pending-expect-requests.js';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   { version: 16, name: 'session-metric-index', sql: sessionMetricIndex },
   { version: 17, name: 'delivery-quality', sql: deliveryQuality },
   { version: 18, name: 'expected-sessions', sql: expectedSessions },
+  { version: 19, name: 'pending-expect-requests', sql: pendingExpectRequests },
 ];

@@ -88,6 +88,28 @@ export interface AlertRuleCount {
   expected: number;
 }
 
+/** A pending request with what a decider needs to see: its session, owner, team and alert rule. */
+export interface PendingExpectRequestRow {
+  id: number;
+  session_id: string;
+  alert_id: number;
+  rule: LoopRule;
+  team_id: number | null;
+  team_name: string | null;
+  requested_by: string;
+  requested_at: number;
+  repo: string | null;
+  project: string | null;
+  started_at: number;
+  last_activity_at: number;
+  cost_usd: number;
+  owner_slack_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  /** how many requests the same filter finds, before the limit */
+  total: number;
+}
+
 export interface ExpectedSessionRow {
   session_id: string;
   cost_usd: number;
@@ -109,6 +131,21 @@ const ALERTS_OF_SESSION = `(SELECT group_concat(a.rule || ':' || a.status || ':'
 // an alert still looping: open or snoozed, on an active session, with no commit since it was sent
 const LOOPING = `s.status = 'active' AND EXISTS (SELECT 1 FROM loop_alerts a WHERE a.session_id = s.session_id
   AND a.status IN ('open', 'snoozed') AND (s.last_commit_at IS NULL OR s.last_commit_at <= a.updated_at))`;
+
+// pending requests a user may decide: never one they asked for, nor one on their own session (the
+// rule of src/loops/presses.ts); newest first, with the count before the limit
+const PENDING_REQUESTS = (scope: string) => `SELECT r.id, r.session_id, r.alert_id, a.rule, r.team_id, t.name AS team_name,
+  r.requested_by, r.requested_at, s.repo, s.project, s.started_at, s.last_activity_at, s.cost_usd,
+  p.slack_user_id AS owner_slack_id, p.name AS owner_name, COALESCE(p.email, s.email) AS owner_email,
+  COUNT(*) OVER () AS total
+  FROM loop_expect_requests r
+  JOIN agent_sessions s ON s.session_id = r.session_id
+  JOIN loop_alerts a ON a.id = r.alert_id
+  LEFT JOIN teams t ON t.id = r.team_id
+  ${OWNER_JOIN}
+  WHERE r.status = 'pending' AND ${scope}
+    AND r.requested_by <> @user AND (p.slack_user_id IS NULL OR p.slack_user_id <> @user)
+  ORDER BY r.requested_at DESC, r.id DESC LIMIT @limit`;
 
 export function loopRepo(db: Db) {
   return memoForDb(db, 'loop', () => {
@@ -154,6 +191,10 @@ export function loopRepo(db: Db) {
       decideRequest: db.prepare(
         `UPDATE loop_expect_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
       ),
+      pendingForApprover: db.prepare(
+        PENDING_REQUESTS('r.team_id IN (SELECT team_id FROM team_approvers WHERE slack_user_id = @user)'),
+      ),
+      pendingForAdmin: db.prepare(PENDING_REQUESTS('1')),
       recentTeam: db.prepare(
         `SELECT ${SESSION_COLUMNS}, ${ALERTS_OF_SESSION} FROM agent_sessions s ${OWNER_JOIN}
          WHERE s.team_id = ? AND s.last_activity_at >= ? ORDER BY s.last_activity_at DESC LIMIT ?`,
@@ -236,6 +277,13 @@ export function loopRepo(db: Db) {
       /** ends a pending request; false when it was no longer pending (another decision won) */
       decideExpectRequest: (id: number, status: 'approved' | 'declined', by: string, at: number) =>
         s.decideRequest.run(status, by, at, id).changes === 1,
+
+      /**
+       * Pending requests `user` may decide, newest first, at most `limit`: of the teams they approve, or
+       * of every team (and none) for an admin; never their own.
+       */
+      pendingExpectRequestsFor: (user: string, isAdmin: boolean, limit: number) =>
+        (isAdmin ? s.pendingForAdmin : s.pendingForApprover).all({ user, limit }) as PendingExpectRequestRow[],
 
       recentForTeam: (teamId: number, sinceMs: number, limit: number) =>
         s.recentTeam.all(teamId, sinceMs, limit) as SessionListRow[],
