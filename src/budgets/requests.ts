@@ -9,6 +9,7 @@ import { monthKey } from '../domain/time.js';
 import { UserFacingError } from '../errors.js';
 import { approvalRequestMessage, approverMentionText, requestConfirmation } from './approval-blocks.js';
 import { drainOutbox, enqueue, sentResult } from '../slack/outbox.js';
+import { permalinkOf } from '../slack/permalink.js';
 import { requestContext } from './budget-numbers.js';
 
 export type RequestField = keyof RequestIssues | 'team';
@@ -164,13 +165,7 @@ export function requestByThread(deps: Pick<Deps, 'db' | 'config'>, channelId: st
 /** A link to the approval message, else undefined (the caller names the channel instead). */
 export async function approvalPermalink(deps: Deps, channelId: string, ts: string | undefined): Promise<string | undefined> {
   if (!ts || !deps.slack) return undefined;
-  try {
-    const res = await deps.slack.chat.getPermalink({ channel: channelId, message_ts: ts });
-    return res.permalink;
-  } catch (e) {
-    deps.logger.warn('chat.getPermalink failed', { channel: channelId, err: e });
-    return undefined;
-  }
+  return permalinkOf(deps.slack, deps.logger, channelId, ts);
 }
 
 /** posts the request for approval and builds the requester's private confirmation (with a link) */

@@ -18,6 +18,7 @@ import {
 } from './digest-job.js';
 import { escapeMrkdwn } from '../slack/format.js';
 import { drainOutbox, sentResult } from '../slack/outbox.js';
+import { permalinkOf } from '../slack/permalink.js';
 import { resolveCaller, teamFor } from '../slack/caller.js';
 import type { CommandContext, SlackMessage, Subcommand } from '../slack/subcommand.js';
 
@@ -46,13 +47,7 @@ function targetLabel(t: DigestTarget): string {
 async function permalink(ctx: CommandContext, key: string): Promise<string | undefined> {
   const sent = sentResult(ctx.deps, key);
   if (!sent?.ts) return undefined;
-  try {
-    const res = await ctx.client.chat.getPermalink({ channel: sent.channel, message_ts: sent.ts });
-    return res.permalink ?? undefined;
-  } catch (e) {
-    ctx.deps.logger.warn('chat.getPermalink failed', { key, err: e });
-    return undefined;
-  }
+  return permalinkOf(ctx.client, ctx.deps.logger, sent.channel, sent.ts);
 }
 
 function where(channel: string, link: string | undefined): string {
