@@ -30,7 +30,7 @@ describe('npm run demo', () => {
     expect(urls.length).toBeGreaterThan(100);
     expect(urls.every((u) => u.startsWith('http://127.0.0.1:'))).toBe(true);
     const paths = new Set(urls.map((u) => new URL(u).pathname));
-    expect([...paths].sort()).toEqual(['/ingest/delivery', '/ingest/usage', '/v1/logs', '/v1/metrics', '/webhooks/github']);
+    expect([...paths].sort()).toEqual(['/ingest/delivery', '/ingest/usage', '/v1/logs', '/v1/metrics', '/webhooks/github', '/webhooks/jira', '/webhooks/linear']);
 
     const names = ['data', 'growth', 'mobile', 'org', 'platform'];
     const expected = names.flatMap((n) => [`${n}.blocks.json`, `${n}.png`, `${n}.txt`]).sort();
@@ -66,7 +66,7 @@ describe('npm run demo', () => {
     expect(lines[0]).toMatch(/^Building a demo org in a temporary database .*; no Slack, no network\.$/);
     expect(lines.some((l) => /^Loop alerts raised: [1-9]/.test(l))).toBe(true);
     expect(lines.at(-2)).toBe(`Wrote 15 files to ${result.outDir}`);
-  });
+  }, 60_000);
 });
 
 describe('npm run demo -- --db <file>', () => {
@@ -101,7 +101,7 @@ describe('npm run demo -- --db <file>', () => {
     } finally {
       await t.close();
     }
-  });
+  }, 60_000);
 
   it('never writes into an existing database', async () => {
     const existing = join(dir, 'existing.db');

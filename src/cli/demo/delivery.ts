@@ -155,16 +155,16 @@ interface Rates {
 }
 
 const AI_RATES: Rates = {
-  ciFail: 0.22,
+  ciFail: 0.25,
   tests: 0.5,
   revert: 0.1,
-  reopen: 0.1,
+  reopen: 0.12,
   review: [['approved', 78], ['changes', 10], ['comments', 7], ['self', 5]],
 };
 const RATES: Record<Tool, Rates> = {
   claude: AI_RATES,
   cursor: AI_RATES,
-  hand: { ciFail: 0.1, tests: 0.25, revert: 0.03, reopen: 0.04, review: [['approved', 86], ['changes', 7], ['comments', 4], ['self', 3]] },
+  hand: { ciFail: 0.08, tests: 0.25, revert: 0.02, reopen: 0.03, review: [['approved', 86], ['changes', 7], ['comments', 4], ['self', 3]] },
 };
 
 /** how far back pull requests, CI runs and reviews go (a month to date is the longest quality period) */
