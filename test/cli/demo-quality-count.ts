@@ -2,7 +2,7 @@
 // says what was made with an AI tool, reverted, reopened, re-run, approved, and which commits touched
 // tests), with the rules of docs/quality.md written out plainly: no product code is called, so a test can
 // compare these counts with what `/aispend quality` and the digest show.
-import type { DemoDelivery, DemoPr } from '../../src/cli/demo/delivery.js';
+import type { DemoDelivery, DemoPr } from '../../src/cli/demo/delivery-model.js';
 
 const WINDOW_MS = 14 * 86_400_000;
 

@@ -7,237 +7,34 @@
 // and done again. AI-assisted work fails CI, is reverted and is reopened more often than the rest.
 // Pure and seeded like the scenario, and nothing happens after `now`: a flow that would end later
 // (a revert, a fix) is left out whole.
-import { addDays, dayStartInstant, localDay, weekdayOf } from '../../domain/time.js';
+import { dayStartInstant, localDay } from '../../domain/time.js';
+import {
+  BOT_REVIEWER,
+  HOUR,
+  MIN,
+  PR_HISTORY_DAYS,
+  RATES,
+  branchName,
+  commitMessage,
+  modulePaths,
+  prBody,
+  workdayAfter,
+  type DemoCommit,
+  type DemoDelivery,
+  type DemoPr,
+  type DemoPush,
+  type DemoReview,
+  type DemoRevert,
+  type DemoCiRun,
+  type DeliveryDay,
+  type FileChanges,
+  type GithubEvent,
+  type ReviewPlan,
+  type StoryTimeline,
+  type Tool,
+} from './delivery-model.js';
 import { hex, int, pick, seededRandom, uuid } from './random.js';
 import { apiCalls, toolOf, type DemoPerson, type DemoSession, type DemoStory, type DemoTeam, type Scenario, type ToolCall } from './scenario.js';
-
-export type Tool = 'claude' | 'cursor' | 'hand';
-
-export interface FileChanges {
-  added: string[];
-  modified: string[];
-  removed: string[];
-}
-
-export interface DemoCommit {
-  repo: string;
-  team: DemoTeam;
-  sha: string;
-  at: number;
-  author: DemoPerson;
-  branch: string;
-  message: string;
-  files: FileChanges;
-  /** made with an AI tool (Claude Code or Cursor): what aispend should find out from the markers */
-  ai: boolean;
-  /** a revert: never in a figure's population */
-  revert: boolean;
-  touchesTests: boolean;
-}
-
-export interface DemoPush {
-  at: number;
-  repo: string;
-  branch: string;
-  /** the branch's head before the push; created: the push made the branch */
-  before: string;
-  created: boolean;
-  pusher: DemoPerson;
-  commits: DemoCommit[];
-}
-
-export interface DemoCiRun {
-  app: 'actions' | 'circleci';
-  /** the workflow run's or check suite's id: a re-run keeps it */
-  id: number;
-  attempt: number;
-  runNumber: number;
-  repo: string;
-  branch: string;
-  pr: DemoPr;
-  head: DemoCommit;
-  /** when the run (or the suite) was created; a re-run starts later */
-  createdAt: number;
-  startedAt: number;
-  completedAt: number;
-  conclusion: 'success' | 'failure';
-  actor: DemoPerson;
-}
-
-export interface DemoReview {
-  id: number;
-  reviewer: { login: string; type: 'User' | 'Bot' };
-  state: 'approved' | 'changes_requested' | 'commented';
-  at: number;
-}
-
-export interface DemoPr {
-  repo: string;
-  team: DemoTeam;
-  number: number;
-  title: string;
-  body: string;
-  branch: string;
-  author: DemoPerson;
-  ai: boolean;
-  openedAt: number;
-  /** null while it is open */
-  mergedAt: number | null;
-  mergeSha: string;
-  baseSha: string;
-  commits: DemoCommit[];
-  runs: DemoCiRun[];
-  reviews: DemoReview[];
-  storyKey: string;
-}
-
-export interface DemoRevert {
-  /** the revert commit's author time */
-  at: number;
-  commit: DemoCommit;
-  /** the revert PR (GitHub's Revert button); null for a `git revert` pushed to main */
-  pr: DemoPr | null;
-  of: DemoPr;
-  /** the commits it undid */
-  reverted: DemoCommit[];
-}
-
-export interface StoryTimeline {
-  story: DemoStory;
-  ai: boolean;
-  /** in time order: done, and for a few reopened and done again */
-  events: Array<{ kind: 'done' | 'reopened'; at: number }>;
-  /** the tracker's id of the issue */
-  issueId: string;
-}
-
-export type GithubEvent =
-  | { kind: 'push'; at: number; push: DemoPush }
-  | { kind: 'ci'; at: number; run: DemoCiRun }
-  | { kind: 'review'; at: number; pr: DemoPr; review: DemoReview }
-  | { kind: 'merged'; at: number; pr: DemoPr };
-
-export interface StoryEvent {
-  at: number;
-  kind: 'done' | 'reopened';
-  /** 1: the first done (and its reopen); 2: done again */
-  n: number;
-  timeline: StoryTimeline;
-}
-
-export interface DeliveryDay {
-  github: GithubEvent[];
-  storyEvents: StoryEvent[];
-  /** agent sessions that came back to a reopened story */
-  reworkSessions: DemoSession[];
-}
-
-export interface DemoDelivery {
-  days: Map<string, DeliveryDay>;
-  commits: DemoCommit[];
-  prs: DemoPr[];
-  reverts: DemoRevert[];
-  stories: StoryTimeline[];
-}
-
-type ReviewPlan = 'approved' | 'changes' | 'comments' | 'self';
-
-interface Rates {
-  /** a push's CI run fails */
-  ciFail: number;
-  /** a commit adds or changes a test */
-  tests: number;
-  /** a merged story PR is reverted */
-  revert: number;
-  /** a done story (not reverted) is reopened */
-  reopen: number;
-  review: Array<[ReviewPlan, number]>;
-}
-
-const AI_RATES: Rates = {
-  ciFail: 0.25,
-  tests: 0.5,
-  revert: 0.1,
-  reopen: 0.12,
-  review: [['approved', 78], ['changes', 10], ['comments', 7], ['self', 5]],
-};
-const RATES: Record<Tool, Rates> = {
-  claude: AI_RATES,
-  cursor: AI_RATES,
-  hand: { ciFail: 0.08, tests: 0.25, revert: 0.02, reopen: 0.03, review: [['approved', 86], ['changes', 7], ['comments', 4], ['self', 3]] },
-};
-
-/** how far back pull requests, CI runs and reviews go (a month to date is the longest quality period) */
-const PR_HISTORY_DAYS = 42;
-const MIN = 60_000;
-const HOUR = 3_600_000;
-const BOT_REVIEWER = { login: 'coderabbitai[bot]', type: 'Bot' } as const;
-
-/** the module each story title touches: [folder, file] */
-const MODULES: Record<string, [string, string]> = {
-  'Add SSO login flow': ['auth', 'sso-login'],
-  'Retry failed webhooks': ['webhooks', 'retry'],
-  'Cache feature flags': ['flags', 'flag-cache'],
-  'Paginate the audit log': ['audit', 'pagination'],
-  'Dark mode for settings': ['settings', 'theme'],
-  'Faster CSV export': ['export', 'csv-export'],
-  'Rate-limit the public API': ['api', 'rate-limit'],
-  'Offline sync for drafts': ['drafts', 'offline-sync'],
-  'Nightly cost rollups': ['billing', 'cost-rollups'],
-  'Schema migration for events': ['events', 'schema-migration'],
-  'Push notification preferences': ['notifications', 'preferences'],
-  'Search by customer id': ['search', 'customer-id'],
-};
-
-const camel = (s: string) => s.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
-const snake = (s: string) => s.replace(/-/g, '_');
-
-/** a source file, its test, and a file beside it, in the repository's language and layout */
-function modulePaths(repo: string, title: string): { source: string; test: string; other: string } {
-  const [dir, file] = MODULES[title] ?? ['core', 'misc'];
-  if (repo.endsWith('mobile-app')) {
-    const pkg = `com/acme/mobile/${dir}`;
-    return {
-      source: `app/src/main/java/${pkg}/${camel(file)}.kt`,
-      test: `app/src/test/java/${pkg}/${camel(file)}Test.kt`,
-      other: 'app/src/main/res/values/strings.xml',
-    };
-  }
-  if (repo.endsWith('pipelines')) {
-    return { source: `pipelines/${dir}/${snake(file)}.py`, test: `tests/${dir}/test_${snake(file)}.py`, other: `pipelines/${dir}/__init__.py` };
-  }
-  return { source: `src/${dir}/${file}.ts`, test: `test/${dir}/${file}.test.ts`, other: `src/${dir}/index.ts` };
-}
-
-function branchName(key: string, title: string): string {
-  return `${key}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
-}
-
-function commitMessage(subject: string, tool: Tool, session: DemoSession | null): string {
-  if (tool === 'claude' && session) {
-    return (
-      `${subject}\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\n` +
-      `Co-Authored-By: Claude <noreply@anthropic.com>\nClaude-Session: https://claude.ai/code/session_${session.id}`
-    );
-  }
-  return tool === 'cursor' ? `${subject}\n\nMade-with: Cursor` : subject;
-}
-
-function prBody(key: string, title: string, tool: Tool): string {
-  const closes = `Closes ${key}: ${title.toLowerCase()}.`;
-  if (tool === 'claude') return `${closes}\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)`;
-  return tool === 'cursor' ? `${closes}\n\nMade with [Cursor](https://cursor.com)` : closes;
-}
-
-/** Monday to Friday, `n` working days after `day` */
-function workdayAfter(day: string, n: number): string {
-  let d = day;
-  for (let left = n; left > 0; ) {
-    d = addDays(d, 1);
-    if (weekdayOf(d) < 5) left -= 1;
-  }
-  return d;
-}
 
 interface Work {
   team: DemoTeam;
@@ -248,6 +45,8 @@ interface Work {
   branch: string;
   pushes: Array<{ at: number; commits: Array<{ at: number; sha: string; subject: string; session: DemoSession | null }> }>;
   story: DemoStory | null;
+  /** files its commits created so far */
+  files: Set<string>;
 }
 
 /** the work of every story on GitHub, in the order its branch was first pushed */
@@ -257,7 +56,7 @@ function collectWork(scenario: Scenario): Work[] {
   const workFor = (team: DemoTeam, person: DemoPerson, key: string, title: string): Work => {
     let w = works.get(key);
     if (!w) {
-      w = { team, person, tool: toolOf(person), key, title, branch: branchName(key, title), pushes: [], story: done.get(key) ?? null };
+      w = { team, person, tool: toolOf(person), key, title, branch: branchName(key, title), pushes: [], story: done.get(key) ?? null, files: new Set() };
       works.set(key, w);
     }
     return w;
@@ -303,21 +102,31 @@ export function buildDelivery(scenario: Scenario, opts: { now: number; tz: strin
   const teammates = (team: DemoTeam, not: DemoPerson) => team.people.filter((p) => p.email !== not.email);
   const handsOf = (team: DemoTeam) => team.people.filter((p) => toolOf(p) === 'hand');
 
-  function makeCommit(team: DemoTeam, author: DemoPerson, branch: string, c: { at: number; sha: string; subject: string; session: DemoSession | null }, o: { tool: Tool; title: string; first: boolean }): DemoCommit {
-    const paths = modulePaths(team.repo!, o.title);
-    const files: FileChanges = o.first ? { added: [paths.source], modified: [paths.other], removed: [] } : { added: [], modified: [paths.source], removed: [] };
-    const tests = rnd() < RATES[o.tool].tests;
-    if (tests) (o.first ? files.added : files.modified).push(paths.test);
+  /** a commit of a story's work: its module's source file, and now and then its test (added the first time) */
+  function makeCommit(work: Work, branch: string, c: Work['pushes'][number]['commits'][number]): DemoCommit {
+    const paths = modulePaths(work.team.repo!, work.title);
+    const files: FileChanges = { added: [], modified: [], removed: [] };
+    const touch = (path: string) => {
+      if (work.files.has(path)) files.modified.push(path);
+      else {
+        work.files.add(path);
+        files.added.push(path);
+      }
+    };
+    if (!work.files.has(paths.source)) files.modified.push(paths.other);
+    touch(paths.source);
+    const tests = rnd() < RATES[work.tool].tests;
+    if (tests) touch(paths.test);
     return {
-      repo: team.repo!,
-      team,
+      repo: work.team.repo!,
+      team: work.team,
       sha: c.sha,
       at: c.at,
-      author,
+      author: work.person,
       branch,
-      message: commitMessage(c.subject, o.tool, c.session),
+      message: commitMessage(c.subject, work.tool, c.session),
       files,
-      ai: o.tool !== 'hand',
+      ai: work.tool !== 'hand',
       revert: false,
       touchesTests: tests,
     };
@@ -495,7 +304,7 @@ export function buildDelivery(scenario: Scenario, opts: { now: number; tz: strin
     const rates = RATES[work.tool];
     const pr = openPr(work.team, work.person, { branch, title: subject, body: prBody(work.key, work.title, work.tool), ai: work.tool !== 'hand', key: work.key, at: lastPush });
     out.prs.push(pr);
-    push(pr, work.person, lastPush, commits.map((c) => makeCommit(work.team, work.person, branch, c, { tool: work.tool, title: work.title, first: false })), { failRate: rates.ciFail, last: true });
+    push(pr, work.person, lastPush, commits.map((c) => makeCommit(work, branch, c)), { failRate: rates.ciFail, last: true });
     reviewAndMerge(pr, lastPush, pick(rnd, rates.review), teammates(work.team, work.person));
     return doneAgain;
   }
@@ -518,7 +327,7 @@ export function buildDelivery(scenario: Scenario, opts: { now: number; tz: strin
     if (recent) out.prs.push(pr);
     const story = work.story && work.story.doneAt <= now ? work.story : null;
     work.pushes.forEach((p, i) => {
-      const commits = p.commits.map((c, j) => makeCommit(work.team, work.person, work.branch, c, { tool: work.tool, title: work.title, first: i === 0 && j === 0 }));
+      const commits = p.commits.map((c) => makeCommit(work, work.branch, c));
       push(pr, work.person, p.at, commits, { failRate: rates.ciFail, last: story !== null && i === work.pushes.length - 1, ci: recent });
     });
     if (!story) continue;

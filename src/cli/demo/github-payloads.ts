@@ -2,7 +2,7 @@
 // check_suite, pull_request closed and merged, pull_request_review submitted; compare
 // test/fixtures/github/), trimmed of the URLs and ids no one reads. Pure.
 import { createHash } from 'node:crypto';
-import type { DemoCiRun, DemoCommit, DemoPr, DemoPush, DemoReview, GithubEvent } from './delivery.js';
+import type { DemoCiRun, DemoCommit, DemoPr, DemoPush, DemoReview, GithubEvent } from './delivery-model.js';
 import type { DemoPerson } from './scenario.js';
 
 export interface WebhookDelivery {

@@ -2,7 +2,7 @@
 // Issue updates for Mobile, generic delivery events for Data; compare test/fixtures/jira/ and linear/.
 // Each story is done, and a few are reopened and done again. Pure.
 import { createHash } from 'node:crypto';
-import type { StoryEvent } from './delivery.js';
+import type { StoryEvent } from './delivery-model.js';
 import { deliveryGuid, type WebhookDelivery } from './github-payloads.js';
 import type { DemoPerson } from './scenario.js';
 
