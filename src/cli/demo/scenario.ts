@@ -124,7 +124,6 @@ export const DEMO_TEAMS: DemoTeam[] = [
 
 export const DEMO_ORG_CHANNEL = 'C0DEMOORG';
 
-
 export interface ApiCall {
   at: number;
   model: string;
@@ -204,7 +203,7 @@ export interface Scenario {
   looping: { session: DemoSession; checkAt: number };
 }
 
-export const TITLES = [
+const TITLES = [
   'Add SSO login flow',
   'Retry failed webhooks',
   'Cache feature flags',
@@ -218,7 +217,7 @@ export const TITLES = [
   'Push notification preferences',
   'Search by customer id',
 ];
-export const POINTS = [1, 2, 3, 3, 5, 5, 8];
+const POINTS = [1, 2, 3, 3, 5, 5, 8];
 
 export function apiCalls(rnd: () => number, team: Pick<DemoTeam, 'models'>, start: number, end: number, n: number, model?: string): ApiCall[] {
   const calls: ApiCall[] = [];
@@ -347,8 +346,8 @@ export function buildScenario(opts: { now: number; tz: string; firstDay: string;
           const key = `${team.storyPrefix}-${backlog.next++}`;
           const title = TITLES[int(rnd, 0, TITLES.length - 1)]!;
           const sha = hex(rnd, 40);
-          const story: DemoStory = { key, team, person, doneAt: at + 3_600_000, points: POINTS[int(rnd, 0, 3)]!, title };
-          out.handWork.push({ story, commits: [{ at, sha }] });
+          const story: DemoStory = { key, team, person, doneAt: Math.round(at) + 3_600_000, points: POINTS[int(rnd, 0, 3)]!, title };
+          out.handWork.push({ story, commits: [{ at: Math.round(at), sha }] });
           out.stories.push(story);
         }
       }
