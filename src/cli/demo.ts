@@ -1,9 +1,11 @@
 // `npm run demo`: aispend in one command, with no Slack and no network. A temporary database, a demo
 // org (4 teams), 8 weeks of activity sent through the real ingest routes on a loopback-only server
-// (Claude Code OTLP logs and metrics, GitHub pushes with AI trailers, generic delivery events and usage
-// records), the loop job at the moment a looping session stalls, then the real digest code. Writes
+// (Claude Code OTLP logs and metrics; signed GitHub pushes with AI trailers, CI runs, reviews and merged
+// pull requests; signed Jira and Linear issue events; generic delivery events and usage records), the
+// loop job at the moment a looping session stalls, then the real digest code. Writes
 // <team>.blocks.json, <team>.txt and <team>.png per team and for the whole org.
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import nodeHttp from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +25,10 @@ import { usageFeature } from '../ingest/usage-feature.js';
 import { digestTargets, prepareDigest } from '../digest/digest-job.js';
 import { runLoopJob } from '../loops/loop-job.js';
 import { DEMO_ORG_CHANNEL, DEMO_TEAMS, buildScenario } from './demo/scenario.js';
-import { deliveryEvents, githubPushes, otlpLogs, otlpMetrics, usageRecords } from './demo/payloads.js';
+import { buildDelivery } from './demo/delivery.js';
+import { githubDeliveries, type WebhookDelivery } from './demo/github-payloads.js';
+import { otlpLogs, otlpMetrics, usageRecords } from './demo/payloads.js';
+import { genericStoryEvents, trackerDeliveries } from './demo/tracker-payloads.js';
 
 export interface DemoOptions {
   /** where to write the digests; default ./demo-output */
@@ -55,18 +60,41 @@ interface Poster {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ accepted?: number; duplicates?: number }>;
 }
 
-function poster(baseUrl: string, token: string): Poster {
+/**
+ * Posts to the demo's own server on 127.0.0.1 with node:http and one kept-alive connection: the demo
+ * makes thousands of webhook calls, and fetch's per-request overhead was a third of the demo's run time.
+ */
+function poster(port: number, token: string): Poster & { close(): void } {
+  const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: 1 });
   return {
-    async post(path, body, headers = {}) {
-      const res = await fetch(baseUrl + path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+    post(path, body, headers = {}) {
+      const data = typeof body === 'string' ? body : JSON.stringify(body);
+      return new Promise((resolve, reject) => {
+        const req = nodeHttp.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(data), ...headers },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', reject);
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              if (res.statusCode !== 200) reject(new Error(`demo: ${path} answered ${res.statusCode}: ${text.slice(0, 500)}`));
+              else resolve(JSON.parse(text || '{}') as { accepted?: number; duplicates?: number });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(data);
       });
-      const text = await res.text();
-      if (res.status !== 200) throw new Error(`demo: ${path} answered ${res.status}: ${text.slice(0, 500)}`);
-      return JSON.parse(text || '{}') as { accepted?: number; duplicates?: number };
     },
+    close: () => agent.destroy(),
   };
 }
 
@@ -82,7 +110,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   // never into an existing database: --db data/aispend.db must not mix a made-up org into a real one
   if (keep && existsSync(keep)) throw new DemoError(`${opts.dbPath} exists already: the demo writes a new database. Remove it or give another file.`);
   const tmp = mkdtempSync(join(tmpdir(), 'aispend-demo-'));
-  const githubSecret = randomBytes(20).toString('hex');
+  const secrets = { github: randomBytes(20).toString('hex'), jira: randomBytes(20).toString('hex'), linear: randomBytes(20).toString('hex') };
   const ingestToken = randomBytes(24).toString('hex');
   // only these settings: the demo never reads the environment, Slack tokens or .env
   const config = loadConfig({
@@ -91,7 +119,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     AISPEND_TIMEZONE: DEMO_TIMEZONE,
     AISPEND_INGEST_TOKEN: ingestToken,
     AISPEND_ORG_CHANNEL: DEMO_ORG_CHANNEL,
-    GITHUB_WEBHOOK_SECRET: githubSecret,
+    GITHUB_WEBHOOK_SECRET: secrets.github,
+    JIRA_WEBHOOK_SECRET: secrets.jira,
+    LINEAR_WEBHOOK_SECRET: secrets.linear,
   } as NodeJS.ProcessEnv);
   const db = openDatabase(config.databasePath);
   const clock = fixedClock(now);
@@ -102,6 +132,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     deps,
     ingestFeatures.flatMap((f) => f.routes?.(deps) ?? []),
   );
+  let client: ReturnType<typeof poster> | undefined;
   try {
     log(`Building a demo org in ${keep ? `a new database (${keep})` : `a temporary database (${tmp})`}; no Slack, no network.`);
     // the org: teams with channels and budgets, people on teams
@@ -115,6 +146,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         org.setIdentity('github', p.github, person.id);
       }
       if (t.repo) org.setMapping('project', t.repo, team.id);
+      // Jira project keys and Linear team keys are mapped like repositories
+      if (t.storyPrefix && (t.tracker === 'jira' || t.tracker === 'linear')) org.setMapping('project', t.storyPrefix, team.id);
     }
 
     const port = await new Promise<number>((ok, fail) => {
@@ -125,39 +158,54 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         ok(typeof addr === 'object' && addr ? addr.port : 0);
       });
     });
-    const client = poster(`http://127.0.0.1:${port}`, ingestToken);
+    client = poster(port, ingestToken);
 
     const { weeks } = digestWeeks(now, DEMO_TIMEZONE);
     const scenario = buildScenario({ now, tz: DEMO_TIMEZONE, firstDay: weeks[0]!.from });
-    const totals = { sessions: 0, events: 0, commits: 0, stories: 0, records: 0 };
+    const delivery = buildDelivery(scenario, { now, tz: DEMO_TIMEZONE });
+    const sign = (d: WebhookDelivery, raw: string): Record<string, string> => {
+      const hmac = (secret: string) => createHmac('sha256', secret).update(raw).digest('hex');
+      if (d.route === '/webhooks/jira') return { 'x-atlassian-webhook-identifier': d.id, 'x-hub-signature': `sha256=${hmac(secrets.jira)}` };
+      if (d.route === '/webhooks/linear') return { 'linear-delivery': d.id, 'linear-event': d.event, 'linear-signature': hmac(secrets.linear) };
+      return { 'x-github-event': d.event, 'x-github-delivery': d.id, 'x-hub-signature-256': `sha256=${hmac(secrets.github)}` };
+    };
+    const totals = { sessions: 0, events: 0, commits: 0, pullRequests: 0, ciRuns: 0, reviews: 0, stories: 0, reopens: 0, records: 0 };
     for (const day of scenario.days) {
-      if (day.sessions.length > 0) {
-        await client.post('/v1/logs', otlpLogs(day));
-        const metrics = otlpMetrics(day);
+      const shipped = delivery.days.get(day.day)!;
+      const sessions = [...day.sessions, ...shipped.reworkSessions];
+      if (sessions.length > 0) {
+        await client.post('/v1/logs', otlpLogs(sessions));
+        const metrics = otlpMetrics(sessions);
         if (metrics) await client.post('/v1/metrics', metrics);
       }
-      for (const push of githubPushes(day)) {
-        const raw = JSON.stringify(push.body);
-        await client.post('/webhooks/github', raw, {
-          'x-github-event': 'push',
-          'x-github-delivery': push.deliveryId || randomUUID(),
-          'x-hub-signature-256': 'sha256=' + createHmac('sha256', githubSecret).update(raw).digest('hex'),
-        });
+      // the day's webhooks in the order they happened: pushes, CI runs, reviews, merges, tracker transitions
+      const hooks = [...githubDeliveries(shipped.github), ...trackerDeliveries(shipped.storyEvents, now)].sort((a, b) => a.at - b.at);
+      for (const hook of hooks) {
+        const raw = JSON.stringify(hook.body);
+        await client.post(hook.route, raw, sign(hook, raw));
       }
-      const stories = deliveryEvents(day);
+      const stories = genericStoryEvents(shipped.storyEvents);
       if (stories) await client.post('/ingest/delivery', stories);
       const usage = usageRecords(day);
       if (usage) await client.post('/ingest/usage', usage);
-      totals.sessions += day.sessions.length;
-      totals.events += day.sessions.reduce((n, s) => n + s.calls.length + s.tools.length + s.prompts.length, 0);
-      totals.commits += day.sessions.reduce((n, s) => n + s.commits.length, 0) + day.manualCommits.length;
-      totals.stories += day.stories.length;
+      totals.sessions += sessions.length;
+      totals.events += sessions.reduce((n, s) => n + s.calls.length + s.tools.length + s.prompts.length, 0);
+      for (const e of shipped.github) {
+        if (e.kind === 'push') totals.commits += e.push.commits.length;
+        else if (e.kind === 'merged') totals.pullRequests += 1;
+        else if (e.kind === 'ci') totals.ciRuns += 1;
+        else totals.reviews += 1;
+      }
+      totals.commits += day.sessions.filter((s) => !s.team.github).reduce((n, s) => n + s.commits.length, 0);
+      totals.stories += shipped.storyEvents.filter((e) => e.kind === 'done' && e.n === 1).length;
+      totals.reopens += shipped.storyEvents.filter((e) => e.kind === 'reopened').length;
       totals.records += day.serviceCalls.length;
     }
     log(
       `Sent ${scenario.days.length} days of activity through the ingest routes: ${totals.sessions} Claude Code sessions ` +
         `(${totals.events} OTLP events), ${totals.commits} commits (GitHub pushes and Claude Code's commit counter), ` +
-        `${totals.stories} stories done, ${totals.records} API usage records.`,
+        `${totals.pullRequests} merged pull requests with ${totals.ciRuns} CI runs and ${totals.reviews} reviews, ${delivery.reverts.length} reverts, ` +
+        `${totals.stories} stories done (${totals.reopens} reopened: Jira, Linear and the generic route), ${totals.records} API usage records.`,
     );
 
     // the loop job when the looping session has just stalled, again once its data has settled
@@ -190,6 +238,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     }
     return { outDir, files, dbPath: keep };
   } finally {
+    client?.close();
     await http.close(1_000);
     if (db.open) db.close();
     rmSync(tmp, { recursive: true, force: true });

@@ -32,6 +32,16 @@ export function alertLines(alerts: OpenLoopAlert[], now: number, opts: { owner?:
   });
 }
 
+/** "2 commits and 1 merged pull request": your work the quality line counts; null when it counts neither */
+function ownWork(q: QualityFigures): string | null {
+  const commits = q.reverts.ai.of + q.reverts.rest.of;
+  const prs = q.merged.ai + q.merged.rest;
+  const parts: string[] = [];
+  if (commits > 0) parts.push(`${count(commits)} ${commits === 1 ? 'commit' : 'commits'}`);
+  if (prs > 0) parts.push(`${count(prs)} merged ${prs === 1 ? 'pull request' : 'pull requests'}`);
+  return parts.length > 0 ? parts.join(' and ') : null;
+}
+
 export function meBlocks(v: MeView): Message {
   const f = v.figures;
   const range = dayRange(v.pair.current.from, v.pair.current.to);
@@ -47,15 +57,17 @@ export function meBlocks(v: MeView): Message {
   }
   if (f.empty) {
     const who = v.email ? ` (${escapeMrkdwn(v.email)})` : '';
-    const text = `No AI usage, sessions or delivered stories are linked to you${who} in ${range} yet.`;
-    blocks.push(
-      section(
-        `${text}\nIf you use Claude Code, your usage arrives through ${CONNECT.telemetry} with your email as \`user.email\`. ` +
-          `Provider bills arrive through ${CONNECT.adminApis}. ${connectDeliveryText()}`,
-      ),
-    );
-    // work without AI spend still has a quality of its own
+    // work without AI spend still has a quality of its own: then delivery data does arrive, and the
+    // sentence says what of it is linked to you instead of asking to connect it
     const own = v.quality ? qualityLine(v.quality) : null;
+    const work = v.quality && own ? ownWork(v.quality) : null;
+    const text = own
+      ? `No AI usage, agent sessions or delivered stories are linked to you${who} in ${range} yet, only ${work ?? 'other delivery work'}.`
+      : `No AI usage, sessions or delivered stories are linked to you${who} in ${range} yet.`;
+    const connect =
+      `If you use Claude Code, your usage arrives through ${CONNECT.telemetry} with your email as \`user.email\`. ` +
+      `Provider bills arrive through ${CONNECT.adminApis}.` + (own ? '' : ` ${connectDeliveryText()}`);
+    blocks.push(section(`${text}\n${connect}`));
     if (own) blocks.push(section(`*Your work's quality*: ${escapeMrkdwn(own)}`));
     blocks.push(foot);
     return { text, blocks };

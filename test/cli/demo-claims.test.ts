@@ -65,6 +65,13 @@ const CHECKS: Record<string, (r: Run) => void> = {
   'Platform sends small calls to Opus, and its digest says what Sonnet would have saved;': (r) => {
     expect(r.text('platform')).toMatch(/claude-opus-[\w-]+: routing these \d+ small-output calls \(\$[\d.,]+\) to claude-sonnet-4-0 would have saved \$[\d.,]+/);
   },
+  "Platform's digest puts its AI-assisted work beside the rest, in percentages: reverted and reopened within 14 days, CI passed first time, approved by someone else, tests touched;": (r) => {
+    const line = /^Quality: +(.*)$/m.exec(r.text('platform'))?.[1] ?? '';
+    const both = (label: string) => new RegExp(`${label} \\d+% \\(\\d+/\\d+\\) vs \\d+% \\(\\d+/\\d+\\)`);
+    expect(line).toMatch(/^AI-assisted vs the rest: /);
+    for (const label of ['reverted in 14 d', 'reopened in 14 d', 'CI first pass', 'reviewed', 'tests touched']) expect(line).toMatch(both(label));
+    expect(line).not.toContain('not enough data');
+  },
   'the org digest shows the spend that no team is attributed to.': (r) => {
     expect(r.text('org')).toMatch(/^Unattributed: +\$[\d.,]+ \(\d+%\) is not attributed to any team/m);
   },

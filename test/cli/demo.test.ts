@@ -1,5 +1,6 @@
 // `npm run demo`: runs offline through the real ingest routes and digest code, and writes its files.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import nodeHttp from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -12,9 +13,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm run demo', () => {
   it('builds the demo org, sends it through the ingest routes, and writes every digest', async () => {
+    // every request the demo makes, through node:http (its poster) or fetch
     const urls: string[] = [];
+    const realRequest = nodeHttp.request;
+    const requestSpy = vi.spyOn(nodeHttp, 'request').mockImplementation(((options: nodeHttp.RequestOptions, callback?: (res: nodeHttp.IncomingMessage) => void) => {
+      urls.push(`http://${options.host ?? options.hostname}:${options.port}${options.path}`);
+      return realRequest(options, callback);
+    }) as typeof nodeHttp.request);
     const realFetch = globalThis.fetch;
-    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
       urls.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
       return realFetch(input, init);
     });
@@ -23,14 +30,15 @@ describe('npm run demo', () => {
     try {
       result = await runDemo({ outDir: join(dir, 'out'), log: (l) => lines.push(l), now: Date.parse('2026-11-23T10:00:00Z') });
     } finally {
-      spy.mockRestore();
+      requestSpy.mockRestore();
+      fetchSpy.mockRestore();
     }
 
     // no network: every request went to the demo's own loopback server, through the real routes
     expect(urls.length).toBeGreaterThan(100);
     expect(urls.every((u) => u.startsWith('http://127.0.0.1:'))).toBe(true);
     const paths = new Set(urls.map((u) => new URL(u).pathname));
-    expect([...paths].sort()).toEqual(['/ingest/delivery', '/ingest/usage', '/v1/logs', '/v1/metrics', '/webhooks/github']);
+    expect([...paths].sort()).toEqual(['/ingest/delivery', '/ingest/usage', '/v1/logs', '/v1/metrics', '/webhooks/github', '/webhooks/jira', '/webhooks/linear']);
 
     const names = ['data', 'growth', 'mobile', 'org', 'platform'];
     const expected = names.flatMap((n) => [`${n}.blocks.json`, `${n}.png`, `${n}.txt`]).sort();
@@ -66,7 +74,7 @@ describe('npm run demo', () => {
     expect(lines[0]).toMatch(/^Building a demo org in a temporary database .*; no Slack, no network\.$/);
     expect(lines.some((l) => /^Loop alerts raised: [1-9]/.test(l))).toBe(true);
     expect(lines.at(-2)).toBe(`Wrote 15 files to ${result.outDir}`);
-  });
+  }, 60_000);
 });
 
 describe('npm run demo -- --db <file>', () => {
@@ -101,7 +109,7 @@ describe('npm run demo -- --db <file>', () => {
     } finally {
       await t.close();
     }
-  });
+  }, 60_000);
 
   it('never writes into an existing database', async () => {
     const existing = join(dir, 'existing.db');

@@ -258,6 +258,9 @@ describe('the figures they produce', () => {
         'reviewed 1/2 vs none · tests touched 1/2 vs none · rework $4.50 (26% of spend). No % under 10: not enough data.',
     );
     const grace = blockText(await t.command('me', { user: 'U0GRACE' }));
+    // grace spent nothing on AI and delivered no story: what is linked to her is said as it is
+    expect(grace).toContain('No AI usage, agent sessions or delivered stories are linked to you (grace@acme.com) in Nov 24 – Nov 30 yet, only 2 commits and 1 merged pull request.');
+    expect(grace).not.toContain('To count delivered stories, connect');
     // grace: G1 G2, R2 of unseen work; PR 58
     expect(grace).toContain(
       "*Your work's quality*: AI-assisted vs the rest: reverted in 14 d none vs 0/2 (+1 of unseen work) · CI first pass none vs 0/1 · " +

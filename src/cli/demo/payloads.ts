@@ -1,6 +1,7 @@
 // Wire payloads for a demo day, in the shapes the real sources send: Claude Code OTLP/HTTP JSON logs
-// and metrics, GitHub push webhooks (with AI trailers), generic delivery events and usage records.
-// Prompts are never sent: user_prompt carries only its length, as Claude Code does by default.
+// and metrics, and usage records (GitHub, Jira, Linear and generic delivery bodies: github-payloads.ts,
+// tracker-payloads.ts). Prompts are never sent: user_prompt carries only its length, as Claude Code
+// does by default.
 import type { DemoDay, DemoSession } from './scenario.js';
 
 type AnyValue = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
@@ -30,9 +31,9 @@ function event(session: DemoSession, seq: number, name: string, at: number, attr
 }
 
 /** POST /v1/logs body: api_request, tool_result and user_prompt events of the day's sessions */
-export function otlpLogs(day: DemoDay): unknown {
+export function otlpLogs(sessions: readonly DemoSession[]): unknown {
   const records: unknown[] = [];
-  for (const session of day.sessions) {
+  for (const session of sessions) {
     let seq = 0;
     for (const at of session.prompts) records.push(event(session, seq++, 'user_prompt', at, [i('prompt_length', 120 + (seq * 37) % 400)]));
     for (const c of session.calls) {
@@ -60,10 +61,10 @@ export function otlpLogs(day: DemoDay): unknown {
  * POST /v1/metrics body (delta temporality): lines of code per session, and Claude Code's own commit
  * counter for teams whose commits do not reach aispend from GitHub.
  */
-export function otlpMetrics(day: DemoDay): unknown {
+export function otlpMetrics(sessions: readonly DemoSession[]): unknown {
   const lines: unknown[] = [];
   const commits: unknown[] = [];
-  for (const session of day.sessions) {
+  for (const session of sessions) {
     const base = [s('session.id', session.id), s('user.email', session.person.email)];
     const window = { startTimeUnixNano: nanos(session.start), timeUnixNano: nanos(session.end) };
     if (session.linesAdded > 0) lines.push({ ...window, asInt: String(session.linesAdded), attributes: [...base, s('type', 'added')] });
@@ -80,91 +81,6 @@ export function otlpMetrics(day: DemoDay): unknown {
   if (commits.length) metrics.push({ name: 'claude_code.commit.count', unit: 'count', sum: sum(commits) });
   if (metrics.length === 0) return undefined;
   return { resourceMetrics: [{ resource: RESOURCE, scopeMetrics: [{ scope: { name: 'com.anthropic.claude_code', version: '2.0.14' }, metrics }] }] };
-}
-
-export interface GithubPush {
-  deliveryId: string;
-  body: unknown;
-}
-
-/** GitHub pushes of the day: agent commits carry the Claude trailers, manual ones do not */
-export function githubPushes(day: DemoDay): GithubPush[] {
-  type Commit = { sha: string; message: string; at: number; email: string; name: string; login: string };
-  const byRepo = new Map<string, Commit[]>();
-  const add = (repo: string, c: Commit) => {
-    const list = byRepo.get(repo) ?? [];
-    list.push(c);
-    byRepo.set(repo, list);
-  };
-  for (const session of day.sessions) {
-    if (!session.team.github || !session.team.repo) continue;
-    for (const c of session.commits) {
-      add(session.team.repo, {
-        sha: c.sha,
-        at: c.at,
-        email: session.person.email,
-        name: session.person.name,
-        login: session.person.github,
-        message:
-          `${c.subject}\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\n` +
-          `Co-Authored-By: Claude <noreply@anthropic.com>\nClaude-Session: https://claude.ai/code/session_${session.id}`,
-      });
-    }
-  }
-  for (const m of day.manualCommits) {
-    if (!m.team.repo) continue;
-    add(m.team.repo, { sha: m.sha, at: m.at, email: m.person.email, name: m.person.name, login: m.person.github, message: m.subject });
-  }
-  // work lands on main (squash merges): one push per repository and day, story keys in the subjects
-  const pushes: GithubPush[] = [];
-  for (const [repo, commits] of byRepo) {
-    commits.sort((a, b) => a.at - b.at);
-    const last = commits[commits.length - 1]!;
-    pushes.push({
-      deliveryId: `demo-${day.day}-${repo.replace('/', '-')}`,
-      body: {
-        ref: 'refs/heads/main',
-        before: '0'.repeat(40),
-        after: last.sha,
-        repository: { full_name: repo, name: repo.split('/')[1], default_branch: 'main', private: true },
-        pusher: { name: last.login, email: last.email },
-        sender: { login: last.login, type: 'User' },
-        created: false,
-        deleted: false,
-        forced: false,
-        commits: commits.map((c) => ({
-          id: c.sha,
-          distinct: true,
-          message: c.message,
-          timestamp: new Date(c.at).toISOString(),
-          author: { name: c.name, email: c.email, username: c.login },
-          committer: { name: c.name, email: c.email, username: c.login },
-          added: [],
-          removed: [],
-          modified: ['src/index.ts'],
-        })),
-        head_commit: null,
-      },
-    });
-  }
-  return pushes;
-}
-
-/** POST /ingest/delivery body: stories reaching done, with points */
-export function deliveryEvents(day: DemoDay): unknown {
-  if (day.stories.length === 0) return undefined;
-  return {
-    events: day.stories.map((st) => ({
-      id: `story-${st.key}-done`,
-      type: 'story_done',
-      timestamp: new Date(st.doneAt).toISOString(),
-      team: st.team.name,
-      user: st.person.email,
-      story_key: st.key,
-      title: st.title,
-      ...(st.points !== null ? { points: st.points } : {}),
-    })),
-  };
 }
 
 /** POST /ingest/usage body: API calls made by services (no cost: priced from the price library) */

@@ -1,13 +1,20 @@
 // The demo org and its 8 weeks of activity, generated from a fixed seed: teams, people, Claude Code
-// sessions (with commits, dead ends and one looping session), API usage from services, and stories.
+// sessions (with commits, dead ends and one looping session), API usage from services, stories, and
+// work done without Claude Code (by hand, or with Cursor). How that work reaches GitHub and the
+// trackers (branches, CI, reviews, reverts, reopens, rework) is delivery.ts's part.
 // Pure: returns plain data per local day; the demo sends it through the real ingest routes.
 import { addDays, dayStartInstant, localDay, weekdayOf } from '../../domain/time.js';
+import { hex, int, pick, seededRandom, uuid } from './random.js';
 
 export interface DemoPerson {
   email: string;
   name: string;
   github: string;
+  /** how they write code: Claude Code sessions (the default), Cursor (AI-assisted, no spend here), or by hand */
+  tool?: 'claude' | 'cursor' | 'hand';
 }
+
+export const toolOf = (p: DemoPerson) => p.tool ?? 'claude';
 
 export interface DemoTeam {
   name: string;
@@ -19,6 +26,10 @@ export interface DemoTeam {
   models: Array<[string, number]>;
   /** commits reach aispend from GitHub (else only Claude Code's own commit counter) */
   github: boolean;
+  /** where its stories are tracked */
+  tracker: 'jira' | 'linear' | 'generic' | null;
+  /** its CI: GitHub Actions (workflow runs) or CircleCI (check suites) */
+  ci: 'actions' | 'circleci' | null;
   people: DemoPerson[];
   /** relative activity level */
   intensity: number;
@@ -36,12 +47,18 @@ export const DEMO_TEAMS: DemoTeam[] = [
       ['claude-sonnet-4-5-20250929', 0.4],
     ],
     github: true,
+    tracker: 'jira',
+    ci: 'actions',
     intensity: 1.1,
     people: [
       { email: 'ada@acme.example', name: 'Ada Byron', github: 'ada' },
       { email: 'grace@acme.example', name: 'Grace Brewster', github: 'grace' },
       { email: 'linus@acme.example', name: 'Linus Bakker', github: 'linusb' },
       { email: 'margaret@acme.example', name: 'Margaret Holt', github: 'mholt' },
+      { email: 'donald@acme.example', name: 'Donald Kwan', github: 'dkwan', tool: 'cursor' },
+      { email: 'ken@acme.example', name: 'Ken Tanaka', github: 'ktanaka', tool: 'hand' },
+      { email: 'radia@acme.example', name: 'Radia Moreno', github: 'rmoreno', tool: 'hand' },
+      { email: 'leslie@acme.example', name: 'Leslie Ortiz', github: 'lortiz', tool: 'hand' },
     ],
   },
   {
@@ -55,11 +72,14 @@ export const DEMO_TEAMS: DemoTeam[] = [
       ['claude-haiku-4-5-20251001', 0.2],
     ],
     github: true,
+    tracker: 'linear',
+    ci: 'actions',
     intensity: 0.9,
     people: [
       { email: 'alan@acme.example', name: 'Alan Park', github: 'apark' },
       { email: 'katherine@acme.example', name: 'Katherine Osei', github: 'kosei' },
       { email: 'dennis@acme.example', name: 'Dennis Rowe', github: 'drowe' },
+      { email: 'sophie@acme.example', name: 'Sophie Wilson-Park', github: 'swpark', tool: 'hand' },
     ],
   },
   {
@@ -74,11 +94,14 @@ export const DEMO_TEAMS: DemoTeam[] = [
       ['claude-haiku-4-5-20251001', 0.2],
     ],
     github: true,
+    tracker: 'generic',
+    ci: 'circleci',
     intensity: 0.8,
     people: [
       { email: 'barbara@acme.example', name: 'Barbara Liskov-Reed', github: 'blr' },
       { email: 'edsger@acme.example', name: 'Edsger Vos', github: 'evos' },
       { email: 'frances@acme.example', name: 'Frances Allen-Ng', github: 'fang' },
+      { email: 'jim@acme.example', name: 'Jim Gray-Mendes', github: 'jgm', tool: 'hand' },
     ],
   },
   {
@@ -89,6 +112,8 @@ export const DEMO_TEAMS: DemoTeam[] = [
     storyPrefix: null,
     models: [['claude-sonnet-4-5-20250929', 1]],
     github: false,
+    tracker: null,
+    ci: null,
     intensity: 0.7,
     people: [
       { email: 'hedy@acme.example', name: 'Hedy Lamar', github: 'hedy' },
@@ -98,18 +123,6 @@ export const DEMO_TEAMS: DemoTeam[] = [
 ];
 
 export const DEMO_ORG_CHANNEL = 'C0DEMOORG';
-
-/** mulberry32: a small seeded generator, so every run of the demo tells the same story */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ApiCall {
   at: number;
@@ -141,24 +154,27 @@ export interface DemoSession {
   /** commit times (empty: a dead end) */
   commits: Array<{ at: number; sha: string; subject: string }>;
   storyKey: string | null;
+  /** the story's title (its branch is named for it) */
+  storyTitle: string | null;
   looping: boolean;
+  /** a session that came back to a story after it was done (delivery.ts) */
+  rework?: boolean;
 }
 
 export interface DemoStory {
   key: string;
   team: DemoTeam;
   person: DemoPerson;
+  /** when it first reached done */
   doneAt: number;
   points: number | null;
   title: string;
 }
 
-export interface ManualCommit {
-  team: DemoTeam;
-  person: DemoPerson;
-  at: number;
-  sha: string;
-  subject: string;
+/** a story done without Claude Code (by hand, or with Cursor): its commits, pushed together */
+export interface HandWork {
+  story: DemoStory;
+  commits: Array<{ at: number; sha: string }>;
 }
 
 export interface ServiceCall {
@@ -175,7 +191,8 @@ export interface ServiceCall {
 export interface DemoDay {
   day: string;
   sessions: DemoSession[];
-  manualCommits: ManualCommit[];
+  handWork: HandWork[];
+  /** stories reaching done for the first time */
   stories: DemoStory[];
   serviceCalls: ServiceCall[];
 }
@@ -202,30 +219,7 @@ const TITLES = [
 ];
 const POINTS = [1, 2, 3, 3, 5, 5, 8];
 
-function pick<T>(rnd: () => number, items: Array<[T, number]>): T {
-  const total = items.reduce((s, [, w]) => s + w, 0);
-  let r = rnd() * total;
-  for (const [v, w] of items) {
-    r -= w;
-    if (r <= 0) return v;
-  }
-  return items[items.length - 1]![0];
-}
-
-const int = (rnd: () => number, lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-
-function hex(rnd: () => number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += Math.floor(rnd() * 16).toString(16);
-  return s;
-}
-
-function uuid(rnd: () => number): string {
-  const h = hex(rnd, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function apiCalls(rnd: () => number, team: DemoTeam, start: number, end: number, n: number, model?: string): ApiCall[] {
+export function apiCalls(rnd: () => number, team: Pick<DemoTeam, 'models'>, start: number, end: number, n: number, model?: string): ApiCall[] {
   const calls: ApiCall[] = [];
   for (let i = 0; i < n; i++) {
     const small = rnd() < 0.6;
@@ -253,6 +247,8 @@ interface Backlog {
  */
 export function buildScenario(opts: { now: number; tz: string; firstDay: string; seed?: number }): Scenario {
   const rnd = seededRandom(opts.seed ?? 20261123);
+  // work without Claude Code draws from its own stream, so the spend the budget claims rest on stays as it was
+  const handRnd = seededRandom((opts.seed ?? 20261123) ^ 0x4a4e44);
   const { now, tz } = opts;
   const today = localDay(now, tz);
   const backlogs = new Map<string, Backlog>(DEMO_TEAMS.map((t) => [t.name, { next: 101, current: new Map() }]));
@@ -269,11 +265,13 @@ export function buildScenario(opts: { now: number; tz: string; firstDay: string;
     const weekend = weekdayOf(day) >= 5;
     // adoption grows over the weeks
     const growth = 0.75 + (0.5 * d) / totalDays;
-    const out: DemoDay = { day, sessions: [], manualCommits: [], stories: [], serviceCalls: [] };
+    const out: DemoDay = { day, sessions: [], handWork: [], stories: [], serviceCalls: [] };
 
     for (const team of DEMO_TEAMS) {
       const backlog = backlogs.get(team.name)!;
-      for (const person of team.people) {
+      const agents = team.people.filter((p) => toolOf(p) === 'claude');
+      const others = team.people.filter((p) => toolOf(p) !== 'claude');
+      for (const person of agents) {
         const p = weekend ? 0.06 : Math.min(0.95, 0.55 * team.intensity * growth + 0.2);
         let count = rnd() < p ? 1 : 0;
         if (count && !weekend && rnd() < 0.35 * team.intensity) count = 2;
@@ -326,6 +324,7 @@ export function buildScenario(opts: { now: number; tz: string; firstDay: string;
             linesRemoved: deadEnd ? 0 : int(rnd, 0, 150),
             commits,
             storyKey: deadEnd ? null : storyKey,
+            storyTitle: deadEnd ? null : (cur?.title ?? null),
             looping: false,
           });
           if (!deadEnd && cur) {
@@ -337,16 +336,37 @@ export function buildScenario(opts: { now: number; tz: string; firstDay: string;
           }
         }
       }
-      // work done without an agent: a story now and then, with a plain commit
+      // work done without an agent: a story now and then, with a plain commit (by someone who does not
+      // use Claude Code: a commit near one's own agent sessions would count as AI-assisted)
+      const hands = others.filter((p) => toolOf(p) === 'hand');
       if (team.storyPrefix && !weekend && rnd() < 0.3) {
-        const person = team.people[int(rnd, 0, team.people.length - 1)]!;
+        const person = hands[int(rnd, 0, agents.length - 1) % hands.length]!;
         const at = dayStart + (11 + rnd() * 5) * 3_600_000;
         if (at + 3_600_000 < now) {
           const key = `${team.storyPrefix}-${backlog.next++}`;
           const title = TITLES[int(rnd, 0, TITLES.length - 1)]!;
-          out.manualCommits.push({ team, person, at, sha: hex(rnd, 40), subject: `${key} ${title}` });
-          out.stories.push({ key, team, person, doneAt: at + 3_600_000, points: POINTS[int(rnd, 0, 3)]!, title });
+          const sha = hex(rnd, 40);
+          const story: DemoStory = { key, team, person, doneAt: Math.round(at) + 3_600_000, points: POINTS[int(rnd, 0, 3)]!, title };
+          out.handWork.push({ story, commits: [{ at: Math.round(at), sha }] });
+          out.stories.push(story);
         }
+      }
+      // and most days a small story from each engineer working by hand or with Cursor
+      for (const person of team.storyPrefix && !weekend ? others : []) {
+        if (handRnd() >= 0.9) continue;
+        const commits: HandWork['commits'] = [];
+        let at = dayStart + (9.5 + handRnd() * 3) * 3_600_000;
+        for (let c = int(handRnd, 1, 3); c > 0; c--) {
+          commits.push({ at: Math.round(at), sha: hex(handRnd, 40) });
+          at += int(handRnd, 25, 90) * 60_000;
+        }
+        const title = TITLES[int(handRnd, 0, TITLES.length - 1)]!;
+        const points = POINTS[int(handRnd, 0, 3)]!;
+        const doneAt = commits[commits.length - 1]!.at + 45 * 60_000;
+        if (doneAt > now) continue;
+        const story: DemoStory = { key: `${team.storyPrefix}-${backlog.next++}`, team, person, doneAt, points, title };
+        out.handWork.push({ story, commits });
+        out.stories.push(story);
       }
     }
 
@@ -371,6 +391,7 @@ export function buildScenario(opts: { now: number; tz: string; firstDay: string;
         linesRemoved: 0,
         commits: [],
         storyKey: null,
+        storyTitle: null,
         looping: true,
       };
       out.sessions.push(looping);
