@@ -6,6 +6,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { productNodeFlags } from '../bench/lib/compiled-server.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { REPO, runNode } from './helpers/run-node.js';
 import { tempDbPath } from './helpers/temp-db.js';
@@ -91,11 +92,14 @@ describe('the compiled entry point, as the image runs it', () => {
     let health: { status: number; body: unknown } | undefined;
     let probe: { code: number | null } | undefined;
     const cmd = lastStage().find((l) => /^CMD\s/i.test(l))!;
-    expect(JSON.parse(cmd.replace(/^CMD\s+/i, ''))).toEqual(['node', 'dist/main.js']);
+    const args = JSON.parse(cmd.replace(/^CMD\s+/i, '')) as string[];
+    expect(args).toEqual(['node', '--max-semi-space-size=32', 'dist/main.js']);
+    // the image runs node with the flags npm start gives it (and the bench's ingest server)
+    expect(args.filter((a) => a.startsWith('--'))).toEqual(productNodeFlags(REPO));
     const healthcheck = JSON.parse(lastStage().find((l) => /^HEALTHCHECK\s/i.test(l))!.replace(/^.*?\sCMD\s+/i, '')) as string[];
     expect(healthcheck[0]).toBe('node');
     try {
-      const r = await runNode([join(DIST, 'main.js')], {
+      const r = await runNode([...args.slice(1, -1), join(DIST, 'main.js')], {
         cwd: REPO,
         env: {
           SLACK_BOT_TOKEN: 'xoxb-compiled',

@@ -10,6 +10,12 @@ import ts from 'typescript';
 
 let built: string | undefined;
 
+/** the node flags `npm start` runs aispend with (the Dockerfile's CMD has the same: test/build.test.ts) */
+export function productNodeFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+}
+
 function* tsFiles(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { features } from '../../src/features.js';
 import { benchNow, seedOrg } from '../generate.js';
-import { compiledIngestServer } from '../lib/compiled-server.js';
+import { compiledIngestServer, productNodeFlags } from '../lib/compiled-server.js';
 import { removeDb } from '../lib/files.js';
 import { BENCH_TOKEN, ingestDeps } from '../lib/ingest-deps.js';
 import { buildOrg } from '../lib/org.js';
@@ -154,7 +154,7 @@ async function httpRunIn(
   prepared: PreparedRequests,
   concurrency: number,
 ): Promise<{ wallMs: number; cpuMs: number; peakRssMb: number }> {
-  const server = child(compiledIngestServer(ROOT), []);
+  const server = child(compiledIngestServer(ROOT), productNodeFlags(ROOT));
   const client = child(fileURLToPath(new URL('../lib/http-client.mjs', import.meta.url)), []);
   const open = async (dbPath: string) => {
     const listening = server.next<{ port: number }>();

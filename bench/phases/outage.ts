@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/db/open.js';
 import { startFakeSlack, type FakeSlack } from '../../test/helpers/fake-slack.js';
 import { benchNow } from '../generate.js';
-import { compiledIngestServer } from '../lib/compiled-server.js';
+import { compiledIngestServer, productNodeFlags } from '../lib/compiled-server.js';
 import { removeDb } from '../lib/files.js';
 import { BENCH_TOKEN } from '../lib/ingest-deps.js';
 import { buildOrg } from '../lib/org.js';
@@ -63,7 +63,7 @@ export async function runOnce(o: PhaseOptions, slack: FakeSlack, template: strin
     removeDb(p);
     copyFileSync(template, p);
   }
-  const server = child(compiledIngestServer(ROOT), []);
+  const server = child(compiledIngestServer(ROOT), productNodeFlags(ROOT));
   const client = child(fileURLToPath(new URL('../lib/http-client.mjs', import.meta.url)), []);
   try {
     const open = async (path: string) => {
