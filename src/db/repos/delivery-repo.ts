@@ -169,9 +169,11 @@ export function deliveryRepo(db: Db) {
         `SELECT session_id, started_at, last_activity_at, repo FROM agent_sessions
          WHERE person_id = ? AND last_activity_at >= ? AND started_at <= ?`,
       ),
+      // commits the session reported itself (claude_code.commit.count), not the commits GitHub linked to it:
+      // those would mark every hand-made commit near a session that committed anything as AI-assisted
       agentCommitsNear: db.prepare(
         `SELECT 1 FROM agent_sessions
-         WHERE person_id = ? AND commits > 0 AND last_activity_at >= ? AND started_at <= ? LIMIT 1`,
+         WHERE person_id = ? AND telemetry_commits > 0 AND last_activity_at >= ? AND started_at <= ? LIMIT 1`,
       ),
       moveCommits: db.prepare('UPDATE commits SET person_id = ? WHERE person_id = ?'),
       movePrs: db.prepare('UPDATE pull_requests SET person_id = ? WHERE person_id = ?'),

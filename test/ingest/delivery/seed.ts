@@ -24,9 +24,10 @@ export interface SessionSeed {
 
 export function seedSession(db: Db, sessionId: string, s: SessionSeed): void {
   db.prepare(
-    `INSERT INTO agent_sessions (session_id, source, person_id, repo, started_at, last_activity_at, commits, cost_usd)
-     VALUES (?, 'claude_code', ?, ?, ?, ?, ?, ?)`,
-  ).run(sessionId, s.personId, s.repo ?? null, s.startedAt, s.lastActivityAt, s.commits ?? 0, s.costUsd ?? 0);
+    // commits seeded here are the session's own report (claude_code.commit.count)
+    `INSERT INTO agent_sessions (session_id, source, person_id, repo, started_at, last_activity_at, commits, telemetry_commits, cost_usd)
+     VALUES (?, 'claude_code', ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(sessionId, s.personId, s.repo ?? null, s.startedAt, s.lastActivityAt, s.commits ?? 0, s.commits ?? 0, s.costUsd ?? 0);
 }
 
 export function session(db: Db, sessionId: string) {

@@ -39,9 +39,14 @@ describe('commit → session links', () => {
     seedSession(tmp.db, 'w', { personId: ada, repo: 'acme/api', startedAt: 9 * H, lastActivityAt: 10 * H, commits: 0 });
     const first = write({});
     expect(first.row).toMatchObject({ session_id: 'w', ai_markers: 'session-window' });
-    // the session now shows a commit: a later commit of ada's outside its window gets the telemetry rule
+    // the session now counts that commit, but it did not report it (claude_code.commit.count): a later
+    // hand-made commit of ada's outside its window is not marked on the strength of the first one
     const second = write({ sha: 'e'.repeat(40), ts: 11 * H, repo: 'acme/api' });
-    expect(second.row).toMatchObject({ session_id: null, ai_markers: 'claude-code-telemetry' });
+    expect(second.row).toMatchObject({ session_id: null, ai_markers: null, ai_assisted: 0 });
+    // once the session reports a commit itself, the telemetry rule applies
+    tmp.db.prepare(`UPDATE agent_sessions SET telemetry_commits = 1 WHERE session_id = 'w'`).run();
+    const third = write({ sha: '9'.repeat(40), ts: 11 * H, repo: 'acme/api' });
+    expect(third.row).toMatchObject({ session_id: null, ai_markers: 'claude-code-telemetry' });
   });
 
   it('leaves a commit of someone without sessions unmarked, and takes the team of its repository mapping', () => {
