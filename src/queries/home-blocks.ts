@@ -109,7 +109,8 @@ function meSection(f: MeFigures, email: string | null): Block {
     `${count(f.sessions)} agent ${f.sessions === 1 ? 'session' : 'sessions'} (${usd(f.sessionCostUsd)}, ${count(f.commits)} ${f.commits === 1 ? 'commit' : 'commits'})`,
     f.stories === 0
       ? 'No stories delivered, so no cost per story yet'
-      : `${count(f.stories)} ${f.stories === 1 ? 'story' : 'stories'} delivered${f.points > 0 ? ` (${points(f.points)} points)` : ''} · *${usd(f.costPerStory)} per story*`,
+      : `${count(f.stories)} ${f.stories === 1 ? 'story' : 'stories'} delivered${f.points > 0 ? ` (${points(f.points)} points)` : ''} · ` +
+        (f.spendUsd === 0 ? 'no AI spend on them' : `*${usd(f.costPerStory)} per story*`),
   ];
   if (f.wasteUsd > 0) lines.push(`${usd(f.wasteUsd)} in sessions that produced nothing`);
   return section(lines.join('\n'));

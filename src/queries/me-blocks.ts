@@ -77,8 +77,11 @@ export function meBlocks(v: MeView): Message {
     f.stories === 0
       ? '*No stories delivered* in these 7 days, so no cost per story yet.'
       : `*${count(f.stories)} ${f.stories === 1 ? 'story' : 'stories'}* delivered${f.points > 0 ? ` (${points(f.points)} points)` : ''} · ` +
-          `*${usd(f.costPerStory)} per story*` +
-          (f.costPerStoryChange !== null ? ` (${change(f.costPerStoryChange)} vs ${usd(f.previousCostPerStory)})` : ''),
+          // work done without AI has no cost per story to speak of, rather than a cost of $0.00
+          (f.spendUsd === 0
+            ? 'no AI spend on them'
+            : `*${usd(f.costPerStory)} per story*` +
+              (f.costPerStoryChange !== null ? ` (${change(f.costPerStoryChange)} vs ${usd(f.previousCostPerStory)})` : '')),
   );
   lines.push(
     f.sessions === 0
@@ -110,8 +113,9 @@ export function meBlocks(v: MeView): Message {
   }
   blocks.push(foot);
   const text =
-    `Your last 7 days: ${usd(f.spendUsd)} spent, ${count(f.sessions)} sessions, ${count(f.stories)} stories delivered` +
-    (f.costPerStory === null ? '' : `, ${usd(f.costPerStory)} per story`) +
+    `Your last 7 days: ${usd(f.spendUsd)} spent, ${count(f.sessions)} ${f.sessions === 1 ? 'session' : 'sessions'}, ` +
+    `${count(f.stories)} ${f.stories === 1 ? 'story' : 'stories'} delivered` +
+    (f.costPerStory === null || f.spendUsd === 0 ? '' : `, ${usd(f.costPerStory)} per story`) +
     (f.openAlerts > 0 ? `, ${count(f.openAlerts)} open loop ${f.openAlerts === 1 ? 'alert' : 'alerts'}` : '');
   return { text, blocks };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, TEST_INGEST_TOKEN, type TestApp } from '../helpers/test-app.js';
 import { orgRepo } from '../../src/db/repos/org-repo.js';
 import { blockText, NOW, seedOrg } from './summary-seed.js';
 
@@ -49,6 +49,21 @@ describe('/aispend me end to end', () => {
     expect(text).toContain('Claude Code telemetry');
     expect(text).toContain("You're not on a team yet");
     expect(orgRepo(t.db).personBySlack('U0NEW')?.email).toBe('neo@example.com');
+  });
+
+  it('stories delivered without AI spend show no cost per story (not $0.00)', async () => {
+    orgRepo(t.db).linkSlackToEmail('U0HAND', 'hand@example.com', NOW);
+    const res = await fetch(`${t.url}/ingest/delivery`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [{ id: 'hand-1', type: 'story_done', timestamp: '2026-11-22T09:00:00Z', story_key: 'HAND-1', points: 3, user: 'hand@example.com' }] }),
+    });
+    expect(res.status).toBe(200);
+    const body = await t.command('me', { user: 'U0HAND' });
+    const text = blockText(body);
+    expect(text).toContain('*1 story* delivered (3 points) · no AI spend on them');
+    expect(text).not.toContain('per story');
+    expect(body.text).toBe('Your last 7 days: $0.00 spent, 0 sessions, 1 story delivered');
   });
 
   it('someone aispend cannot match is told how to get linked', async () => {
