@@ -1,7 +1,7 @@
 // Loop alert messages: the alert itself (team channel and owner DM), escalation replies in its thread,
 // the owner's request to mark a session an expected long task (and its decision), and the notes shown
 // to whoever presses the buttons. Pure functions of plain data, phone-readable.
-import { RULE_LABELS, streakOf, type AlertStatus, type LoopRule } from './loop-rules.js';
+import { RULE_LABELS, snapshotOf, streakOf, type AlertStatus, type LoopRule } from './loop-rules.js';
 import { ActionIds } from '../slack/ids.js';
 import { clip, duration, escapeMrkdwn, usd, userRef } from '../slack/format.js';
 
@@ -88,19 +88,7 @@ export function loopAlertView(
   now: number,
   extras: { expectRequest?: ExpectRequestView | null; history?: LoopStep[] } = {},
 ): LoopAlertView {
-  const streak = streakOf(
-    {
-      startedAt: session.started_at,
-      lastActivityAt: session.last_activity_at,
-      costUsd: session.cost_usd,
-      lastCommitAt: session.last_commit_at,
-      costAtLastCommit: session.cost_at_last_commit,
-      linesAdded: session.lines_added,
-      linesRemoved: session.lines_removed,
-      linesAtLastCommit: session.lines_at_last_commit,
-    },
-    now,
-  );
+  const streak = streakOf(snapshotOf(session), now);
   const resetAt = session.last_commit_at !== null && session.last_commit_at > alert.updated_at ? session.last_commit_at : null;
   return {
     alertId: alert.id,

@@ -12,10 +12,10 @@ import { sessionRepo } from '../db/repos/session-repo.js';
 import {
   evaluateLoopRules,
   planLoopAlerts,
+  snapshotOf,
   type AlertAction,
   type ExistingAlert,
   type LoopThresholds,
-  type SessionSnapshot,
 } from './loop-rules.js';
 import { loopAlertMessage, loopEscalationMessage } from './loop-alert-blocks.js';
 import { enqueue, kickOutbox, type OutboxPayload } from '../slack/outbox.js';
@@ -30,19 +30,6 @@ export function thresholdsFor(config: Config, team: Pick<Team, 'loop_min_cost_us
     minCostUsd: team?.loop_min_cost_usd ?? config.loop.minCostUsd,
     minMinutes: team?.loop_min_minutes ?? config.loop.minMinutes,
     repeatFailures: config.loop.repeatFailures,
-  };
-}
-
-export function snapshotOf(s: LoopSession): SessionSnapshot {
-  return {
-    startedAt: s.started_at,
-    lastActivityAt: s.last_activity_at,
-    costUsd: s.cost_usd,
-    lastCommitAt: s.last_commit_at,
-    costAtLastCommit: s.cost_at_last_commit,
-    linesAdded: s.lines_added,
-    linesRemoved: s.lines_removed,
-    linesAtLastCommit: s.lines_at_last_commit,
   };
 }
 

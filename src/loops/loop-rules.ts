@@ -2,7 +2,7 @@
 // turns rule results into alerts (raise once, escalate only when worse, respect acknowledge/snooze/
 // expected), and the thresholds suggestion for the admin report.
 
-import type { AlertStatus, LoopRule } from '../db/repos/loop-repo.js';
+import type { AlertStatus, LoopRule, LoopSession } from '../db/repos/loop-repo.js';
 
 export type { AlertStatus, LoopRule };
 export const LOOP_RULES: readonly LoopRule[] = ['no_commit_burn', 'repeating_failure', 'burn_without_change'];
@@ -28,6 +28,25 @@ export interface SessionSnapshot {
   linesRemoved: number;
   /** lines_added + lines_removed when the last commit was recorded */
   linesAtLastCommit: number;
+}
+
+/** the columns of an agent_sessions row the rules read */
+export type SessionSnapshotRow = Pick<
+  LoopSession,
+  'started_at' | 'last_activity_at' | 'cost_usd' | 'last_commit_at' | 'cost_at_last_commit' | 'lines_added' | 'lines_removed' | 'lines_at_last_commit'
+>;
+
+export function snapshotOf(s: SessionSnapshotRow): SessionSnapshot {
+  return {
+    startedAt: s.started_at,
+    lastActivityAt: s.last_activity_at,
+    costUsd: s.cost_usd,
+    lastCommitAt: s.last_commit_at,
+    costAtLastCommit: s.cost_at_last_commit,
+    linesAdded: s.lines_added,
+    linesRemoved: s.lines_removed,
+    linesAtLastCommit: s.lines_at_last_commit,
+  };
 }
 
 export interface LoopThresholds {

@@ -15,7 +15,7 @@ import { auditRepo } from '../db/repos/audit-repo.js';
 import { loopRepo, type ExpectRequestRow, type LoopAlertRow, type LoopSession } from '../db/repos/loop-repo.js';
 import { orgRepo } from '../db/repos/org-repo.js';
 import { outboxRepo } from '../db/repos/outbox-repo.js';
-import { streakOf } from './loop-rules.js';
+import { snapshotOf, streakOf } from './loop-rules.js';
 import {
   alreadyDoneNote,
   decisionDoneNote,
@@ -136,19 +136,7 @@ function pressAlert(deps: Deps, press: Press): PressAnswer {
 }
 
 function requestMessageView(deps: Deps, r: ExpectRequestRow, session: LoopSession, alert: LoopAlertRow, now: number, where: 'thread' | 'dm'): ExpectRequestMessageView {
-  const streak = streakOf(
-    {
-      startedAt: session.started_at,
-      lastActivityAt: session.last_activity_at,
-      costUsd: session.cost_usd,
-      lastCommitAt: session.last_commit_at,
-      costAtLastCommit: session.cost_at_last_commit,
-      linesAdded: session.lines_added,
-      linesRemoved: session.lines_removed,
-      linesAtLastCommit: session.lines_at_last_commit,
-    },
-    now,
-  );
+  const streak = streakOf(snapshotOf(session), now);
   return {
     request: requestView(r),
     sessionId: session.session_id,

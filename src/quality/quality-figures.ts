@@ -1,6 +1,7 @@
 // The quality figures of a scope and period (docs/quality.md), from the counts the read model gives:
 // AI-assisted work beside the rest, a count next to every rate, and no rate below the floor.
 // Pure: plain numbers in, plain numbers out.
+import type { CommitCounts, PullRequestCounts, StoryCounts } from '../db/repos/quality-metrics-repo.js';
 import { ratio } from '../domain/ratios.js';
 
 /** a commit reverted, or a story reopened, this long after it landed still counts against it */
@@ -25,28 +26,10 @@ export interface Split {
   rest: Rate;
 }
 
-export interface CommitGroup {
-  commits: number;
-  reverted: number;
-  pending: number;
-  withFiles: number;
-  testsTouched: number;
-}
-
-export interface StoryGroup {
-  stories: number;
-  reopened: number;
-  pending: number;
-}
-
-export interface PrGroup {
-  prs: number;
-  withCi: number;
-  firstPass: number;
-  reviewed: number;
-  withFiles: number;
-  testsTouched: number;
-}
+// a group (AI-assisted or the rest) is the repository's counts without the flag that split them
+export type CommitGroup = Omit<CommitCounts, 'ai'>;
+export type StoryGroup = Omit<StoryCounts, 'ai'>;
+export type PrGroup = Omit<PullRequestCounts, 'ai'>;
 
 export interface QualityInput {
   commits: { ai: CommitGroup; rest: CommitGroup };

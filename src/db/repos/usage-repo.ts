@@ -127,34 +127,40 @@ interface Contribution {
   fitAlt: number | null;
 }
 
-interface TeamDelta {
+/** what every rollup adds up from a row */
+interface Totals {
+  cost: number;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  requests: number;
+}
+
+const noTotals = (): Totals => ({ cost: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, requests: 0 });
+
+function addTotals(d: Totals, c: Contribution, sign: 1 | -1): void {
+  d.cost += sign * c.cost;
+  d.input += sign * c.input;
+  d.output += sign * c.output;
+  d.cacheRead += sign * c.cacheRead;
+  d.cacheWrite += sign * c.cacheWrite;
+  d.requests += sign * c.requests;
+}
+
+interface PersonDelta extends Totals {
   day: string;
+  person: number;
   team: number;
   provider: string;
   model: string;
   billingSource: string;
-  cost: number;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  requests: number;
+}
+
+interface TeamDelta extends Omit<PersonDelta, 'person'> {
   fitCost: number;
   fitAlt: number;
   fitRequests: number;
-}
-
-interface PersonDelta extends Omit<TeamDelta, 'fitCost' | 'fitAlt' | 'fitRequests'> {
-  person: number;
-}
-
-interface SessionDelta {
-  cost: number;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  requests: number;
 }
 
 function fromInput(r: UsageRowInput): Contribution {
@@ -353,7 +359,7 @@ export function usageRepo(db: Db) {
     function writer(): UsageWriter {
       const teamDeltas = new Map<string, TeamDelta>();
       const personDeltas = new Map<string, PersonDelta>();
-      const sessionDeltas = new Map<string, SessionDelta>();
+      const sessionDeltas = new Map<string, Totals>();
       const hourlyDeltas = new Map<string, number>();
       const utcPersonDeltas = new Map<string, number>();
       const touched: UsageTouched = {
@@ -387,31 +393,11 @@ export function usageRepo(db: Db) {
           t = teamDeltas.get(tk);
         }
         if (!t) {
-          t = {
-            day: c.day,
-            team,
-            provider: c.provider,
-            model: c.model,
-            billingSource: c.billingSource,
-            cost: 0,
-            input: 0,
-            output: 0,
-            cacheRead: 0,
-            cacheWrite: 0,
-            requests: 0,
-            fitCost: 0,
-            fitAlt: 0,
-            fitRequests: 0,
-          };
+          t = { day: c.day, team, provider: c.provider, model: c.model, billingSource: c.billingSource, ...noTotals(), fitCost: 0, fitAlt: 0, fitRequests: 0 };
           teamDeltas.set(tk, t);
         }
         lastTeam = t;
-        t.cost += sign * c.cost;
-        t.input += sign * c.input;
-        t.output += sign * c.output;
-        t.cacheRead += sign * c.cacheRead;
-        t.cacheWrite += sign * c.cacheWrite;
-        t.requests += sign * c.requests;
+        addTotals(t, c, sign);
         if (c.fitAlt !== null) {
           t.fitCost += sign * c.cost;
           t.fitAlt += sign * c.fitAlt;
@@ -425,29 +411,11 @@ export function usageRepo(db: Db) {
             p = personDeltas.get(pk);
           }
           if (!p) {
-            p = {
-              day: c.day,
-              person: c.personId,
-              team,
-              provider: c.provider,
-              model: c.model,
-              billingSource: c.billingSource,
-              cost: 0,
-              input: 0,
-              output: 0,
-              cacheRead: 0,
-              cacheWrite: 0,
-              requests: 0,
-            };
+            p = { day: c.day, person: c.personId, team, provider: c.provider, model: c.model, billingSource: c.billingSource, ...noTotals() };
             personDeltas.set(pk, p);
           }
           lastPerson = p;
-          p.cost += sign * c.cost;
-          p.input += sign * c.input;
-          p.output += sign * c.output;
-          p.cacheRead += sign * c.cacheRead;
-          p.cacheWrite += sign * c.cacheWrite;
-          p.requests += sign * c.requests;
+          addTotals(p, c, sign);
           if (c.provider === 'anthropic' && TELEMETRY_SOURCES.includes(c.source) && PERSON_RECONCILED.has(c.billingSource)) {
             const ud = utcDay(c.ts);
             // runs of rows share a person, source and day: their key is built once
@@ -472,15 +440,10 @@ export function usageRepo(db: Db) {
         if (c.sessionId !== null) {
           let d = sessionDeltas.get(c.sessionId);
           if (!d) {
-            d = { cost: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, requests: 0 };
+            d = noTotals();
             sessionDeltas.set(c.sessionId, d);
           }
-          d.cost += sign * c.cost;
-          d.input += sign * c.input;
-          d.output += sign * c.output;
-          d.cacheRead += sign * c.cacheRead;
-          d.cacheWrite += sign * c.cacheWrite;
-          d.requests += sign * c.requests;
+          addTotals(d, c, sign);
           touched.sessions.add(c.sessionId);
         }
         touched.teams.add(c.teamId);
