@@ -192,11 +192,23 @@ describe("the owner's Expected asks the team's approvers", () => {
     t.db.prepare(`UPDATE agent_sessions SET status = 'closed', closed_at = ?`).run(at(90));
     const alice = t.db.prepare(`SELECT person_id FROM agent_sessions WHERE session_id = 's-long'`).get() as { person_id: number };
     const figures = { noCommitSessions: 1, noCommitCostUsd: 12, loopSessions: 1, loopCostUsd: 12, totalCostUsd: 12 };
+    const none = { noCommitSessions: 0, noCommitCostUsd: 0, loopSessions: 0, loopCostUsd: 0, totalCostUsd: 0 };
     const m = metricsRepo(t.db);
-    const span = [T0 - 86_400_000, T0 + 86_400_000] as const;
-    expect(m.waste(team.id, ...span)).toEqual(figures);
-    expect(m.waste('org', ...span)).toEqual(figures);
-    expect(m.personWaste(alice.person_id, ...span)).toEqual(figures);
+    // both sessions last worked at 10:31 UTC on Mon 23 Nov: that local day, west and east of UTC,
+    // holds $12 of waste (s-other's alone); the local day before holds none
+    const localDays: Array<{ zone: string; day23: [string, string]; day22: [string, string] }> = [
+      { zone: 'America/Los_Angeles', day23: ['2026-11-23T08:00:00Z', '2026-11-24T08:00:00Z'], day22: ['2026-11-22T08:00:00Z', '2026-11-23T08:00:00Z'] },
+      { zone: 'Asia/Kolkata', day23: ['2026-11-22T18:30:00Z', '2026-11-23T18:30:00Z'], day22: ['2026-11-21T18:30:00Z', '2026-11-22T18:30:00Z'] },
+    ];
+    for (const { day23, day22 } of localDays) {
+      const [from, to] = day23.map((iso) => Date.parse(iso)) as [number, number];
+      expect(m.waste(team.id, from, to)).toEqual(figures);
+      expect(m.waste('org', from, to)).toEqual(figures);
+      expect(m.personWaste(alice.person_id, from, to)).toEqual(figures);
+      const [before, until] = day22.map((iso) => Date.parse(iso)) as [number, number];
+      expect(m.waste(team.id, before, until)).toEqual(none);
+      expect(m.waste('org', before, until)).toEqual(none);
+    }
   });
 
   it('an approver declines: it stays in the waste, the owner is told and cannot ask again; an admin can still excuse it', async () => {
