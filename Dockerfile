@@ -45,4 +45,4 @@ STOPSIGNAL SIGTERM
 # a young generation of 32 MB: a batch's decoded telemetry dies young instead of being promoted and
 # collected again (OTLP protobuf ingest +35% per CPU-second, less memory; docs/scale.md); the same
 # flags as `npm start`
-CMD ["node", "--max-semi-space-size=32", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=16", "dist/main.js"]

@@ -16,6 +16,10 @@ import { startFakeSlack } from './helpers/fake-slack.js';
 import { runTs } from './helpers/run-node.js';
 import { tempDbPath } from './helpers/temp-db.js';
 import { startTestApp } from './helpers/test-app.js';
+import { exportClient } from './helpers/grpc-client.js';
+import { largeEventsExport } from './ingest/otlp/otlp-builders.js';
+import { LOGS_EXPORT_PATH } from '../src/ingest/otlp/otlp-grpc.js';
+import { encodeLogsRequest } from '../src/ingest/otlp/otlp-protobuf.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -195,25 +199,42 @@ describe('shutdown', () => {
     expect(r.stderr).toContain('"msg":"stopped"');
   });
 
-  it('npm start with OTLP_GRPC_PORT: the gRPC receiver listens, and SIGTERM stops it with the rest (exit 0)', async () => {
+  it('npm start with OTLP_GRPC_PORT: the gRPC receiver listens, reads a large export on the decode thread (from TypeScript), and SIGTERM stops it with the rest (exit 0)', async () => {
     const slack = await startFakeSlack();
     cleanups.push(() => slack.stop());
     const tmp = tempDbPath();
     cleanups.push(tmp.cleanup);
+    const token = 'npm-start-ingest-token-0123456789abcdef';
     let grpcPort = 0;
     let signalled = false;
+    let code: number | undefined;
     const r = await runMain(
-      { SLACK_BOT_TOKEN: 'xoxb-ok', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_PATH: tmp.path, OTLP_GRPC_PORT: '0' },
+      {
+        SLACK_BOT_TOKEN: 'xoxb-ok',
+        SLACK_SIGNING_SECRET: 'secret',
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        DATABASE_PATH: tmp.path,
+        OTLP_GRPC_PORT: '0',
+        AISPEND_INGEST_TOKEN: token,
+      },
       (text, child) => {
         const m = /"msg":"OTLP\/gRPC listening".*"port":(\d+)/.exec(text);
         if (m) grpcPort = Number(m[1]);
         if (!signalled && text.includes('aispend is running')) {
           signalled = true;
-          child.kill('SIGTERM');
+          void (async () => {
+            const client = exportClient(LOGS_EXPORT_PATH, grpcPort);
+            code = (await client.call(encodeLogsRequest(largeEventsExport()), token)).code;
+            client.close();
+            child.kill('SIGTERM');
+          })();
         }
       },
     );
     expect(grpcPort).toBeGreaterThan(0);
+    expect(code).toBe(0);
+    expect(r.stderr).not.toContain('decode thread');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('"msg":"stopped"');
   });

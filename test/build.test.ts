@@ -10,6 +10,7 @@ import { productNodeFlags } from '../bench/lib/compiled-server.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { REPO, runNode } from './helpers/run-node.js';
 import { tempDbPath } from './helpers/temp-db.js';
+import { largeEventsExport } from './ingest/otlp/otlp-builders.js';
 
 const DIST = join(REPO, 'dist');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
@@ -86,14 +87,16 @@ describe('npm run build', () => {
 });
 
 describe('the compiled entry point, as the image runs it', () => {
-  it('starts with node alone, answers /healthz, passes the Dockerfile HEALTHCHECK, and stops cleanly on SIGTERM', async () => {
+  it('starts with node alone, answers /healthz, reads a large OTLP export on its decode thread, passes the Dockerfile HEALTHCHECK, and stops cleanly on SIGTERM', async () => {
     const tmp = tempDbPath();
+    const token = 'compiled-ingest-token-0123456789abcdef';
     let port = 0;
     let health: { status: number; body: unknown } | undefined;
+    let logs: { status: number; body: unknown } | undefined;
     let probe: { code: number | null } | undefined;
     const cmd = lastStage().find((l) => /^CMD\s/i.test(l))!;
     const args = JSON.parse(cmd.replace(/^CMD\s+/i, '')) as string[];
-    expect(args).toEqual(['node', '--max-semi-space-size=32', 'dist/main.js']);
+    expect(args).toEqual(['node', '--max-semi-space-size=16', 'dist/main.js']);
     // the image runs node with the flags npm start gives it (and the bench's ingest server)
     expect(args.filter((a) => a.startsWith('--'))).toEqual(productNodeFlags(REPO));
     const healthcheck = JSON.parse(lastStage().find((l) => /^HEALTHCHECK\s/i.test(l))!.replace(/^.*?\sCMD\s+/i, '')) as string[];
@@ -107,6 +110,7 @@ describe('the compiled entry point, as the image runs it', () => {
           SLACK_API_URL: slack.apiUrl,
           PORT: '0',
           DATABASE_PATH: tmp.path,
+          AISPEND_INGEST_TOKEN: token,
           NODE_ENV: 'production',
         },
         onStderr: (text, child) => {
@@ -115,6 +119,13 @@ describe('the compiled entry point, as the image runs it', () => {
           void (async () => {
             const res = await fetch(`http://127.0.0.1:${port}/healthz`);
             health = { status: res.status, body: await res.json() };
+            // about 300 KB: decoded by dist/ingest/otlp/log-decode-thread.js, no TypeScript loader
+            const sent = await fetch(`http://127.0.0.1:${port}/v1/logs`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify(largeEventsExport()),
+            });
+            logs = { status: sent.status, body: await sent.json() };
             probe = await runNode(healthcheck.slice(1), { env: { PORT: String(port) } });
             child.kill('SIGTERM');
           })();
@@ -122,6 +133,8 @@ describe('the compiled entry point, as the image runs it', () => {
       });
       expect(port).toBeGreaterThan(0);
       expect(health).toEqual({ status: 200, body: { ok: true, schema_version: expect.any(Number) } });
+      expect(logs).toEqual({ status: 200, body: { partialSuccess: { rejectedLogRecords: 4, errorMessage: expect.stringMatching(/^4 skipped: /) } } });
+      expect(r.stderr).not.toContain('decode thread');
       expect(probe?.code).toBe(0);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('"msg":"stopped"');

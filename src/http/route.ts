@@ -10,6 +10,7 @@ import { AppError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError
 import { tokenRepo } from '../db/repos/token-repo.js';
 import { safeEqual } from './crypto.js';
 import { mediaType, readBody } from './body.js';
+import { parseJsonBody, parseWith, zodIssues } from './validate.js';
 
 export interface RouteContext<T> {
   deps: Deps;
@@ -57,6 +58,8 @@ export interface RouteSpec<T> {
   /** answers an error in the request's own format (e.g. a protobuf Status); undefined: JSON */
   errorBytes?: (e: AppError, status: number, mediaType: string) => { contentType: string; data: Uint8Array } | undefined;
   bodyLimit?: number;
+  /** the handler reads `raw` itself (off the main thread, say): no parser runs here; `body` is undefined */
+  rawBody?: boolean;
   schema?: z.ZodType<T>;
   handle(ctx: RouteContext<T>): Promise<RouteResult> | RouteResult;
 }
@@ -67,15 +70,7 @@ export interface Route {
   serve(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<void>;
 }
 
-export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
-}
-
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ValidationError(zodIssues(r.error));
-  return r.data;
-}
+export { parseWith, zodIssues };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
@@ -161,13 +156,7 @@ export function defineRoute<T>(spec: RouteSpec<T>): Route {
           if (typeof spec.auth === 'function') spec.auth(raw, req.headers, deps);
           const parser = spec.parsers?.[type];
           if (parser) parsed = parser(raw);
-          else {
-            try {
-              parsed = JSON.parse(raw.toString('utf8'));
-            } catch {
-              throw new ValidationError([{ path: '(body)', message: 'body is not valid JSON' }]);
-            }
-          }
+          else if (!spec.rawBody) parsed = parseJsonBody(raw);
         } else if (typeof spec.auth === 'function') {
           spec.auth(raw, req.headers, deps);
         }

@@ -117,6 +117,9 @@ export function canonical(a: Attrs): string {
     .join('\u0001');
 }
 
+/** the length of every hashKey */
+export const HASH_KEY_LENGTH = 27;
+
 /** short, stable hash for idempotency and series keys */
 export function hashKey(...parts: Array<string | number | bigint | undefined>): string {
   let text = '';
@@ -128,5 +131,5 @@ export function hashKey(...parts: Array<string | number | bigint | undefined>): 
 const fastHash = (crypto as { hash?: (alg: string, data: string, enc: 'base64url') => string }).hash;
 function oneShot(text: string): string {
   const digest = fastHash ? fastHash('sha256', text, 'base64url') : crypto.createHash('sha256').update(text).digest('base64url');
-  return digest.slice(0, 27);
+  return digest.slice(0, HASH_KEY_LENGTH);
 }

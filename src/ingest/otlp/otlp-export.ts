@@ -1,14 +1,16 @@
-// One OTLP export, whichever way it came (HTTP JSON, HTTP protobuf, gRPC): the request limits, the
-// token's team scope, then the points or records through one usage batch. The answer is the OTLP
+// One OTLP export, whichever way it came (HTTP JSON, HTTP protobuf, gRPC): the request limits and the
+// token's team scope (for logs, log-decoder.ts checked both while reading the export), then the points
+// or events through one usage batch. The answer is the OTLP
 // partial success: points or records skipped as unusable, which the client must not send again.
 import type { Deps } from '../../deps.js';
 import type { IngestCaller } from '../../http/route.js';
 import { ingestBatch } from '../usage/usage-batch.js';
-import { ingestLogs } from './logs.js';
+import type { LogEvents } from './log-events.js';
+import { applyLogEvents } from './logs.js';
 import { ingestMetrics } from './metrics.js';
 import { MAX_ITEMS_PER_REQUEST, tooManyItems } from './otlp-protobuf.js';
-import type { ExportLogs, ExportMetrics } from './otlp-schema.js';
-import { checkLogsScope, checkMetricsScope } from './otlp-scope.js';
+import type { ExportMetrics } from './otlp-schema.js';
+import { checkMetricsScope } from './otlp-scope.js';
 import type { Rejections } from './rejections.js';
 
 export interface ExportOutcome {
@@ -26,12 +28,6 @@ function countPoints(body: ExportMetrics): number {
       }
     }
   }
-  return n;
-}
-
-function countRecords(body: ExportLogs): number {
-  let n = 0;
-  for (const rl of body.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) n += sl.logRecords?.length ?? 0;
   return n;
 }
 
@@ -53,12 +49,9 @@ export async function exportMetrics(deps: Deps, body: ExportMetrics, caller: Ing
   return { rejected: rejected.count, message: rejected.count > 0 ? rejected.message() : '' };
 }
 
-export async function exportLogs(deps: Deps, body: ExportLogs, caller: IngestCaller, route = '/v1/logs'): Promise<ExportOutcome> {
-  const records = countRecords(body);
-  if (records > MAX_ITEMS_PER_REQUEST) throw tooManyItems(records, 'log records');
-  const scope = caller.team;
-  if (scope) checkLogsScope(body, scope);
-  const rejected = await ingestBatch(deps, (batch) => ingestLogs(batch, body, scope));
+/** the events of an export, read by log-decoder.ts (which also refused it if too large or naming another team) */
+export async function exportLogs(deps: Deps, events: LogEvents, caller: IngestCaller, route = '/v1/logs'): Promise<ExportOutcome> {
+  const rejected = await ingestBatch(deps, (batch) => applyLogEvents(batch, events, caller.team));
   countOtlp(deps, route, rejected);
   return { rejected: rejected.count, message: rejected.count > 0 ? rejected.message() : '' };
 }

@@ -12,7 +12,8 @@ import { AppError, UnauthorizedError } from '../../errors.js';
 import type { FeatureServer } from '../../feature.js';
 import { checkIngestToken, type IngestCaller } from '../../http/route.js';
 import { exportLogs, exportMetrics, type ExportOutcome } from './otlp-export.js';
-import { decodeLogsRequest, decodeMetricsRequest, encodeLogsResponse, encodeMetricsResponse, loadOtlpProtobuf } from './otlp-protobuf.js';
+import { decodeLogs } from './log-decoder.js';
+import { decodeMetricsRequest, encodeLogsResponse, encodeMetricsResponse, loadOtlpProtobuf } from './otlp-protobuf.js';
 import { errorText } from './otlp-routes.js';
 
 export const METRICS_EXPORT_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
@@ -66,7 +67,7 @@ function exportHandler(
         const caller = callerOf(call.metadata, deps);
         let outcome: ExportOutcome;
         if (signal === 'metrics') outcome = await exportMetrics(deps, decodeMetricsRequest(call.request), caller, 'grpc:metrics');
-        else outcome = await exportLogs(deps, decodeLogsRequest(call.request), caller, 'grpc:logs');
+        else outcome = await exportLogs(deps, await decodeLogs(deps, call.request, 'protobuf', caller.team), caller, 'grpc:logs');
         const partial = outcome.rejected > 0 ? { rejected: outcome.rejected, message: outcome.message } : undefined;
         callback(null, signal === 'metrics' ? encodeMetricsResponse(partial) : encodeLogsResponse(partial));
       } catch (e) {

@@ -6,8 +6,9 @@
 import type { AppError } from '../../errors.js';
 import { defineRoute, parseWith, type Route } from '../../http/route.js';
 import { exportLogs, exportMetrics, type ExportOutcome } from './otlp-export.js';
-import { decodeLogsRequest, decodeMetricsRequest, encodeLogsResponse, encodeMetricsResponse, encodeStatus } from './otlp-protobuf.js';
-import { exportLogsSchema, exportMetricsSchema, isExportLogs, isExportMetrics, type ExportLogs, type ExportMetrics } from './otlp-schema.js';
+import { decodeLogs } from './log-decoder.js';
+import { decodeMetricsRequest, encodeLogsResponse, encodeMetricsResponse, encodeStatus } from './otlp-protobuf.js';
+import { exportMetricsSchema, isExportMetrics, type ExportMetrics } from './otlp-schema.js';
 
 const JSON_TYPE = 'application/json';
 export const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
@@ -75,12 +76,13 @@ export function otlpRoutes(): Route[] {
       path: '/v1/logs',
       auth: 'bearer',
       contentTypes,
-      parsers: Object.fromEntries(PROTOBUF_TYPES.map((t) => [t, decodeLogsRequest])),
+      // decoded by log-decoder.ts, off the main thread when large
+      rawBody: true,
       errorBytes,
-      async handle({ deps, body: raw, mediaType, caller }) {
+      async handle({ deps, raw, mediaType, caller }) {
         const protobuf = PROTOBUF_TYPES.includes(mediaType);
-        const body: ExportLogs = protobuf || isExportLogs(raw) ? (raw as ExportLogs) : parseWith(exportLogsSchema, raw);
-        return answer(await exportLogs(deps, body, caller), protobuf, 'logs');
+        const events = await decodeLogs(deps, raw, protobuf ? 'protobuf' : 'json', caller.team);
+        return answer(await exportLogs(deps, events, caller), protobuf, 'logs');
       },
     }),
   ];
