@@ -69,6 +69,8 @@ export interface PreparedRequests {
   points: number;
   /** data points of each request, in order */
   requestPoints: number[];
+  /** the route of each request, in order */
+  requestPaths: string[];
 }
 
 /** a migrated database with the org only, copied for every run */
@@ -109,7 +111,7 @@ export function prepareRequests(o: PhaseOptions, name: string, requests: IngestR
     parts.push(head, body);
   }
   writeFileSync(file, Buffer.concat(parts));
-  return { file, requests: requests.length, points: requests.reduce((a, r) => a + r.points, 0), requestPoints: requests.map((r) => r.points) };
+  return { file, requests: requests.length, points: requests.reduce((a, r) => a + r.points, 0), requestPoints: requests.map((r) => r.points), requestPaths: requests.map((r) => r.path) };
 }
 
 
@@ -133,12 +135,17 @@ export function child(file: string, execArgv: string[]) {
   return { proc, next };
 }
 
-/** requests sent before a measured run, to a scratch database: at least 3,000 points or a tenth of the requests */
-export function warmupCount(requestPoints: number[]): number {
+/**
+ * requests sent before a measured run, to a scratch database: at least 3,000 points or a tenth of the
+ * requests, and at least one request of every route the run uses (a long-running bot has served each
+ * of them: its code compiled, its decode thread started)
+ */
+export function warmupCount(requestPoints: number[], requestPaths: string[] = []): number {
   const total = requestPoints.length;
   let n = 0;
   let points = 0;
   while (n < total && (points < 3_000 || n < total / 10)) points += requestPoints[n++]!;
+  for (const path of new Set(requestPaths)) n = Math.max(n, requestPaths.indexOf(path) + 1);
   return Math.min(n, Math.max(1, total - 1));
 }
 
@@ -175,7 +182,7 @@ async function httpRunIn(
     const ready = client.next<ClientMessage>();
     client.proc.send({ file: prepared.file, token: BENCH_TOKEN, concurrency });
     await ready;
-    await send(await open(paths.warmup), 0, warmupCount(prepared.requestPoints));
+    await send(await open(paths.warmup), 0, warmupCount(prepared.requestPoints, prepared.requestPaths));
     const port = await open(paths.db);
     const going = server.next<{ going: true }>();
     server.proc.send('go');

@@ -82,7 +82,7 @@ export async function runOnce(o: PhaseOptions, slack: FakeSlack, template: strin
     const ready = client.next<ClientMessage>();
     client.proc.send({ file: prepared.file, token: BENCH_TOKEN, concurrency: CONCURRENCY });
     await ready;
-    await send(await open(warmup), 0, warmupCount(prepared.requestPoints));
+    await send(await open(warmup), 0, warmupCount(prepared.requestPoints, prepared.requestPaths));
     const port = await open(db);
     const callsBefore = slack.calls.length;
     const latencies = await send(port, 0, prepared.requests);
