@@ -65,6 +65,8 @@ describe('the decode thread', () => {
       { raw: Buffer.concat([json(body), Buffer.from('}')]), format: 'json' },
       { raw: Buffer.alloc(THREAD_MIN_BYTES + 10, 0xff), format: 'protobuf' },
       { raw: json({ resourceLogs: [{ ...body.resourceLogs[0], resource: { attributes: [sAttr('team.id', 'Platform')] } }] }), format: 'json', scope: { id: 7, name: 'Data' } },
+      // a hundred thousand and one empty records: over MAX_ITEMS_PER_REQUEST
+      { raw: json({ resourceLogs: [{ scopeLogs: [{ logRecords: Array.from({ length: 100_001 }, () => ({})) }] }] }), format: 'json' },
     ];
     for (const c of cases) {
       expect(c.raw.byteLength).toBeGreaterThan(THREAD_MIN_BYTES);

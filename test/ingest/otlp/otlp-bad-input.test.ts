@@ -10,7 +10,8 @@ import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH } from '../../../src/ingest/otlp/
 import { decodeResponse, encodeLogsRequest, encodeMetricsRequest } from '../../../src/ingest/otlp/otlp-protobuf.js';
 import { startTestApp, TEST_INGEST_TOKEN, type TestApp } from '../../helpers/test-app.js';
 import { exportClient, type ExportClient } from '../../helpers/grpc-client.js';
-import { logsExport, metricsExport } from './otlp-builders.js';
+import { largeEventsExport, logsExport, metricsExport } from './otlp-builders.js';
+import { THREAD_MIN_BYTES } from '../../../src/ingest/otlp/log-decoder.js';
 
 let t: TestApp;
 let logs: ExportClient;
@@ -47,6 +48,8 @@ const validLogs = encodeLogsRequest(
     { name: 'api_request', at: '2026-11-20T09:00:00Z', attrs: { 'session.id': 'bad-input', model: 'claude-haiku-4-5', input_tokens: 10, output_tokens: 2, cost_usd: 0.01 } },
   ]),
 );
+/** read on the decode thread (64 KB or more) */
+const validLargeLogs = encodeLogsRequest(largeEventsExport('-bad-input'));
 const validMetrics = encodeMetricsRequest(
   metricsExport({ 'service.name': 'claude-code' }, [
     { metric: 'claude_code.cost.usage', value: 0.5, attrs: { 'session.id': 'bad-input-m' }, start: '2026-11-20T09:00:00Z', time: '2026-11-20T09:01:00Z' },
@@ -189,10 +192,11 @@ describe('OTLP protobuf bad input', () => {
     expect(written()).toBe(before);
   });
 
-  it('random damage to valid messages: never a 5xx, and a refusal writes nothing', async () => {
+  it('random damage to valid messages: never a 5xx, and a refusal writes nothing (on the decode thread too)', async () => {
+    expect(validLargeLogs.byteLength).toBeGreaterThan(THREAD_MIN_BYTES);
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom<['/v1/logs' | '/v1/metrics', Uint8Array]>(['/v1/logs', validLogs], ['/v1/metrics', validMetrics]),
+        fc.constantFrom<['/v1/logs' | '/v1/metrics', Uint8Array]>(['/v1/logs', validLogs], ['/v1/metrics', validMetrics], ['/v1/logs', validLargeLogs]),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
         fc.nat(),
         async ([path, valid], flips, cutAt) => {
