@@ -7,3 +7,4 @@ export { addMoved, attributeAfterTheFact, noneMoved, type LateTarget, type Moved
 export { movedLine } from './admin/admin-blocks.js';
 export { enabledPollers, POLLER_LAST_SUCCESS } from './providers/pollers.js';
 export { probeProviders, type ProviderProbe } from './providers/probe.js';
+export { decodeThreadState } from './otlp/log-decoder.js';

@@ -1,11 +1,12 @@
 // The gauges /metrics reads from the database when Prometheus scrapes: the outbox's backlog, each
-// enabled poller's last success, the last retention run, the database's size. Cheap reads (indexed or
+// enabled poller's last success, the last retention run, the database's size; and the OTLP decode
+// thread's state, kept in memory. Cheap reads (indexed or
 // a handful of rows), so a scrape every 15 s costs nothing noticeable.
 import { statSync } from 'node:fs';
 import type { Deps } from '../deps.js';
 import { opsRepo } from '../db/repos/ops-repo.js';
 import { schemaVersion } from '../db/open.js';
-import { enabledPollers, POLLER_LAST_SUCCESS } from '../ingest/index.js';
+import { decodeThreadState, enabledPollers, POLLER_LAST_SUCCESS } from '../ingest/index.js';
 import { lastRetentionRun } from './retention.js';
 
 function fileSize(path: string): number {
@@ -48,5 +49,14 @@ export function registerGauges(deps: Deps): void {
     const p = ops.pageStats();
     return [{ value: p.freePages * p.pageSize }];
   });
+  m.gauge(
+    'aispend_otlp_decode_thread_up',
+    'Whether OTLP logs exports of 64 KB or more are read on the decode thread (0: it failed 3 times in a row; they are read on the main thread until restart)',
+    [],
+    () => [{ value: decodeThreadState().up ? 1 : 0 }],
+  );
+  m.gauge('aispend_otlp_decode_thread_failures', 'Times the OTLP decode thread failed since start (the exports it held were read on the main thread)', [], () => [
+    { value: decodeThreadState().failures },
+  ]);
   m.gauge('aispend_schema_version', 'Schema version of the database (PRAGMA user_version)', [], () => [{ value: schemaVersion(deps.db) }]);
 }

@@ -119,6 +119,8 @@ describe('GET /metrics', () => {
     expect(value(m, 'aispend_slack_messages_sent_total', { kind: 'digest', op: 'post' })).toBe(1);
     expect(value(m, 'aispend_outbox_dead_messages')).toBe(0);
     expect(m.get('aispend_outbox_pending_messages')!.type).toBe('GAUGE');
+    expect(value(m, 'aispend_otlp_decode_thread_up')).toBe(1);
+    expect(value(m, 'aispend_otlp_decode_thread_failures')).toBe(0);
     expect(value(m, 'aispend_outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(0);
     for (const poller of ['anthropic_usage', 'anthropic_cost', 'claude_code_analytics']) {
       expect(value(m, 'aispend_poller_last_success_timestamp_seconds', { poller })).toBe(NOW / 1000);

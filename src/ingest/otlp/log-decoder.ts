@@ -112,9 +112,14 @@ class DecodeThread {
   private fail(e: Error): void {
     if (this.dead) return;
     this.dead = true;
-    for (const p of this.pending.values()) p.reject(new ThreadUnavailable(e.message));
-    this.pending.clear();
+    this.handBack(e.message);
     this.onFailure(e);
+  }
+
+  /** what the thread holds is read on the main thread */
+  private handBack(why: string): void {
+    for (const p of this.pending.values()) p.reject(new ThreadUnavailable(why));
+    this.pending.clear();
   }
 
   read(raw: Uint8Array, format: LogsFormat, scope: TeamScope | undefined): Promise<LogEvents> {
@@ -131,6 +136,7 @@ class DecodeThread {
 
   stop(): Promise<number> {
     this.dead = true;
+    this.handBack('the decode thread was stopped');
     return this.worker.terminate();
   }
 
@@ -141,7 +147,15 @@ class DecodeThread {
 }
 
 let thread: DecodeThread | undefined;
+/** failures in a row (MAX_FAILURES of them: exports are read on the main thread until restart) */
 let failures = 0;
+/** failures since start */
+let failuresSinceStart = 0;
+
+/** for /metrics: whether large exports go to the decode thread, and how often it failed */
+export function decodeThreadState(): { up: boolean; failures: number } {
+  return { up: failures < MAX_FAILURES, failures: failuresSinceStart };
+}
 
 /**
  * The events of an export: on the decode thread when it is THREAD_MIN_BYTES or more, on this
@@ -153,6 +167,7 @@ export async function decodeLogs(deps: Deps, raw: Uint8Array, format: LogsFormat
     try {
       thread = new DecodeThread((e) => {
         failures += 1;
+        failuresSinceStart += 1;
         deps.logger.warn('OTLP decode thread failed; exports are read on the main thread meanwhile', {
           err: e.message,
           failures,
@@ -161,6 +176,7 @@ export async function decodeLogs(deps: Deps, raw: Uint8Array, format: LogsFormat
       });
     } catch (e) {
       failures += 1;
+      failuresSinceStart += 1;
       deps.logger.warn('OTLP decode thread could not start; exports are read on the main thread', { err: (e as Error).message });
       return readLogsExport(raw, format, scope);
     }

@@ -16,7 +16,7 @@ import { sessionRepo } from '../../../src/db/repos/session-repo.js';
 import type { Deps } from '../../../src/deps.js';
 import { AppError, ForbiddenError, ValidationError } from '../../../src/errors.js';
 import { afterIngestIdle } from '../../../src/ingest/after-ingest.js';
-import { crashDecodeThreadForTest, decodeLogs, readLogsExport, stopDecodeThread, THREAD_MIN_BYTES } from '../../../src/ingest/otlp/log-decoder.js';
+import { crashDecodeThreadForTest, decodeLogs, decodeThreadState, readLogsExport, stopDecodeThread, THREAD_MIN_BYTES } from '../../../src/ingest/otlp/log-decoder.js';
 import type { LogEvents } from '../../../src/ingest/otlp/log-events.js';
 import { decodeResponse, encodeLogsRequest } from '../../../src/ingest/otlp/otlp-protobuf.js';
 import { createLogger } from '../../../src/logger.js';
@@ -95,13 +95,33 @@ describe('the decode thread', () => {
     const warnings: string[] = [];
     const watched = { logger: createLogger({ level: 'warn', write: (l) => warnings.push(l) }) } as unknown as Deps;
     const raw = json(largeEventsExport());
+    const failedBefore = decodeThreadState().failures;
     // a fresh thread takes a while to start: the crash comes while the export waits for it
     const reading = decodeLogs(watched, raw, 'json');
     await crashDecodeThreadForTest();
     expect(plain(await reading)).toEqual(plain(readLogsExport(raw, 'json')));
     expect(warnings.join('\n')).toContain('OTLP decode thread failed');
+    expect(decodeThreadState()).toEqual({ up: true, failures: failedBefore + 1 });
     // the next large export starts a new thread
     expect((await decodeLogs(watched, raw, 'json')).count).toBe(512);
+  });
+
+  it('after three failures in a row, reads exports on the main thread until restart, and says so', async () => {
+    await stopDecodeThread();
+    const warnings: string[] = [];
+    const watched = { logger: createLogger({ level: 'warn', write: (l) => warnings.push(l) }) } as unknown as Deps;
+    const raw = json(largeEventsExport());
+    const expected = plain(readLogsExport(raw, 'json'));
+    for (let k = 0; k < 3; k++) {
+      const reading = decodeLogs(watched, raw, 'json');
+      await crashDecodeThreadForTest();
+      expect(plain(await reading)).toEqual(expected);
+    }
+    expect(decodeThreadState().up).toBe(false);
+    expect(warnings.at(-1)).toContain('"gaveUp":true');
+    expect(plain(await decodeLogs(watched, raw, 'json'))).toEqual(expected);
+    await stopDecodeThread();
+    expect(decodeThreadState().up).toBe(true);
   });
 });
 
