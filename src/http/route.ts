@@ -10,7 +10,7 @@ import { AppError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError
 import { tokenRepo } from '../db/repos/token-repo.js';
 import { safeEqual } from './crypto.js';
 import { mediaType, readBody } from './body.js';
-import { parseJsonBody, parseWith, zodIssues } from './validate.js';
+import { parseJsonBody, parseWith } from './validate.js';
 
 export interface RouteContext<T> {
   deps: Deps;
@@ -70,7 +70,7 @@ export interface Route {
   serve(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<void>;
 }
 
-export { parseWith, zodIssues };
+export { parseWith };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;

@@ -1,7 +1,7 @@
 // One OTLP export, whichever way it came (HTTP JSON, HTTP protobuf, gRPC): the request limits and the
 // token's team scope (for logs, log-decoder.ts checked both while reading the export), then the points
-// or events through one usage batch. The answer is the OTLP
-// partial success: points or records skipped as unusable, which the client must not send again.
+// or events through one usage batch. The answer is the OTLP partial success: points or records
+// skipped as unusable, which the client must not send again.
 import type { Deps } from '../../deps.js';
 import type { IngestCaller } from '../../http/route.js';
 import { ingestBatch } from '../usage/usage-batch.js';

@@ -26,6 +26,11 @@ import { LARGE_EXPORT_DAY, largeEventsExport, sAttr } from './otlp-builders.js';
 const DAY = LARGE_EXPORT_DAY;
 
 const deps = { logger: createLogger({ level: 'silent' }) } as unknown as Deps;
+/** deps whose logger keeps its warnings */
+function watchedDeps() {
+  const warnings: string[] = [];
+  return { warnings, watched: { logger: createLogger({ level: 'warn', write: (l) => warnings.push(l) }) } as unknown as Deps };
+}
 const plain = (e: LogEvents) => ({ ...e, ints: Array.from(e.ints), nums: Array.from(e.nums) });
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
@@ -92,8 +97,7 @@ describe('the decode thread', () => {
 
   it('loses nothing when the thread crashes with an export in hand: the main thread reads it', async () => {
     await stopDecodeThread();
-    const warnings: string[] = [];
-    const watched = { logger: createLogger({ level: 'warn', write: (l) => warnings.push(l) }) } as unknown as Deps;
+    const { warnings, watched } = watchedDeps();
     const raw = json(largeEventsExport());
     const failedBefore = decodeThreadState().failures;
     // a fresh thread takes a while to start: the crash comes while the export waits for it
@@ -108,8 +112,7 @@ describe('the decode thread', () => {
 
   it('after three failures in a row, reads exports on the main thread until restart, and says so', async () => {
     await stopDecodeThread();
-    const warnings: string[] = [];
-    const watched = { logger: createLogger({ level: 'warn', write: (l) => warnings.push(l) }) } as unknown as Deps;
+    const { warnings, watched } = watchedDeps();
     const raw = json(largeEventsExport());
     const expected = plain(readLogsExport(raw, 'json'));
     for (let k = 0; k < 3; k++) {
