@@ -9,7 +9,8 @@
 // - skipped (partial success): 2 api_request events without any timestamp, 1 with input_tokens
 //   "lots", 1 with cost_usd -1 → 4 rejected;
 // - 10 records that are no Claude Code event (ignored, not counted as seen).
-// About 300 KB of JSON: over THREAD_MIN_BYTES, so it goes to the thread.
+// About 300 KB of JSON: over THREAD_MIN_BYTES, so it goes to the thread. The last tests send it
+// across local midnight in Los Angeles and Kolkata.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgRepo } from '../../../src/db/repos/org-repo.js';
 import { sessionRepo } from '../../../src/db/repos/session-repo.js';
@@ -172,4 +173,47 @@ describe('POST /v1/logs with exports read on the decode thread', () => {
     expect(a).toMatchObject({ api_requests: 300, tool_failures: 5, prompts: 3, team_id: platform });
     expect(a.cost_usd).toBeCloseTo(3, 9);
   });
+});
+
+describe('exports read on the decode thread, across local midnight east and west of UTC', () => {
+  // alice's run starts 2 minutes before local midnight: her events 0–119 fall on the first local day
+  // (120 × $0.01 = $1.20), 120–299 on the next (180 × $0.01 = $1.80); bob's 0–119 on the first
+  // (120 × $0.005 = $0.60), 120–199 on the next (80 × $0.005 = $0.40)
+  const cases = [
+    // Los Angeles, PST (UTC−8) in late November: 07:58Z is 23:58 on the 21st
+    { zone: 'America/Los_Angeles', start: '2026-11-22T07:58:00Z', first: '2026-11-21', next: '2026-11-22' },
+    // Kolkata, IST (UTC+5:30): 18:28Z is 23:58 on the 22nd
+    { zone: 'Asia/Kolkata', start: '2026-11-22T18:28:00Z', first: '2026-11-22', next: '2026-11-23' },
+  ];
+  for (const c of cases) {
+    it(`splits the spend at midnight in ${c.zone}, once however often the export comes`, async () => {
+      const t = await startTestApp({ env: { AISPEND_TIMEZONE: c.zone } });
+      try {
+        const org = orgRepo(t.db);
+        const platform = org.createTeam('Platform', null, 0).id;
+        org.setPersonTeam(org.ensurePersonByEmail('alice@example.com', 0).id, platform);
+        const body = largeEventsExport('-tz', c.start);
+        const pb = () =>
+          fetch(`${t.url}/v1/logs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${TEST_INGEST_TOKEN}` },
+            body: encodeLogsRequest(body),
+          });
+        // protobuf first, then the same export as JSON: counted once
+        expect((await pb()).status).toBe(200);
+        expect((await t.ingest('/v1/logs', JSON.stringify(body))).status).toBe(200);
+        const rows = t.db
+          .prepare('SELECT day, team_id, ROUND(SUM(cost_usd), 9) AS cost, SUM(requests) AS requests FROM usage_daily_team GROUP BY day, team_id ORDER BY day, team_id')
+          .all();
+        expect(rows).toEqual([
+          { day: c.first, team_id: 0, cost: 0.6, requests: 120 },
+          { day: c.first, team_id: platform, cost: 1.2, requests: 120 },
+          { day: c.next, team_id: 0, cost: 0.4, requests: 80 },
+          { day: c.next, team_id: platform, cost: 1.8, requests: 180 },
+        ]);
+      } finally {
+        await t.close();
+      }
+    });
+  }
 });

@@ -79,13 +79,13 @@ export function logsExport(resource: Record<string, string>, events: EventSpec[]
 
 /** the day of largeEventsExport's events (UTC) */
 export const LARGE_EXPORT_DAY = '2026-11-22';
-const at = (second: number) => new Date(Date.parse(`${LARGE_EXPORT_DAY}T08:00:00Z`) + second * 1000).toISOString();
+const at = (start: string, second: number) => new Date(Date.parse(start) + second * 1000).toISOString();
 const int = (key: string, v: number) => ({ key, value: { intValue: String(v) } });
 const dbl = (key: string, v: number) => ({ key, value: { doubleValue: v } });
 
-function record(name: string, second: number | undefined, attrs: Array<{ key: string; value: Record<string, unknown> }>) {
-  const time = second === undefined ? {} : { timeUnixNano: ns(at(second)) };
-  const stamp = second === undefined ? [] : [sAttr('event.timestamp', at(second))];
+function record(start: string, name: string, second: number | undefined, attrs: Array<{ key: string; value: Record<string, unknown> }>) {
+  const time = second === undefined ? {} : { timeUnixNano: ns(at(start, second)) };
+  const stamp = second === undefined ? [] : [sAttr('event.timestamp', at(start, second))];
   return { ...time, body: { stringValue: `claude_code.${name}` }, attributes: [sAttr('event.name', name), ...stamp, ...attrs] };
 }
 
@@ -93,21 +93,22 @@ function record(name: string, second: number | undefined, attrs: Array<{ key: st
  * An export of 512 Claude Code events and 10 other records, about 300 KB of JSON (so read on the
  * decode thread): 300 api_request of alice (session T-A, $0.01 each), 200 of bob (T-B, 5000 µ$ each),
  * 5 failed tool results and 3 prompts on T-A, and 4 events to skip (2 without a timestamp, one bad
- * token count, one negative cost). test/ingest/otlp/log-decode-thread.test.ts reconciles it by hand.
+ * token count, one negative cost). Event k of a run is at `start` + k seconds (tool results from 400 s,
+ * prompts from 500 s). test/ingest/otlp/log-decode-thread.test.ts reconciles it by hand.
  */
-export function largeEventsExport(suffix = '') {
+export function largeEventsExport(suffix = '', start = `${LARGE_EXPORT_DAY}T08:00:00Z`) {
   const alice = [];
   for (let k = 0; k < 300; k++) {
-    alice.push(record('api_request', k, [int('event.sequence', k), sAttr('model', 'claude-sonnet-4-5'), int('input_tokens', 100), int('output_tokens', 10), dbl('cost_usd', 0.01)]));
+    alice.push(record(start, 'api_request', k, [int('event.sequence', k), sAttr('model', 'claude-sonnet-4-5'), int('input_tokens', 100), int('output_tokens', 10), dbl('cost_usd', 0.01)]));
   }
-  for (let k = 0; k < 5; k++) alice.push(record('tool_result', 400 + k, [sAttr('tool_name', 'Bash'), sAttr('success', 'false'), sAttr('error', `exit ${k}`)]));
-  for (let k = 0; k < 3; k++) alice.push(record('user_prompt', 500 + k, [sAttr('prompt', 'never read'), int('prompt_length', 10)]));
-  alice.push(record('api_request', undefined, [sAttr('model', 'claude-sonnet-4-5')]), record('api_request', undefined, [sAttr('model', 'claude-sonnet-4-5')]));
-  alice.push(record('api_request', 600, [sAttr('input_tokens', 'lots')]), record('api_request', 601, [dbl('cost_usd', -1)]));
-  for (let k = 0; k < 10; k++) alice.push({ timeUnixNano: ns(at(k)), body: { stringValue: 'some.other.event' }, attributes: [sAttr('x', 'y')] });
+  for (let k = 0; k < 5; k++) alice.push(record(start, 'tool_result', 400 + k, [sAttr('tool_name', 'Bash'), sAttr('success', 'false'), sAttr('error', `exit ${k}`)]));
+  for (let k = 0; k < 3; k++) alice.push(record(start, 'user_prompt', 500 + k, [sAttr('prompt', 'never read'), int('prompt_length', 10)]));
+  alice.push(record(start, 'api_request', undefined, [sAttr('model', 'claude-sonnet-4-5')]), record(start, 'api_request', undefined, [sAttr('model', 'claude-sonnet-4-5')]));
+  alice.push(record(start, 'api_request', 600, [sAttr('input_tokens', 'lots')]), record(start, 'api_request', 601, [dbl('cost_usd', -1)]));
+  for (let k = 0; k < 10; k++) alice.push({ timeUnixNano: ns(at(start, k)), body: { stringValue: 'some.other.event' }, attributes: [sAttr('x', 'y')] });
   const bob = [];
   for (let k = 0; k < 200; k++) {
-    bob.push(record('api_request', k, [int('event.sequence', k), sAttr('model', 'claude-haiku-4-5'), int('input_tokens', 50), int('cost_usd_micros', 5000)]));
+    bob.push(record(start, 'api_request', k, [int('event.sequence', k), sAttr('model', 'claude-haiku-4-5'), int('input_tokens', 50), int('cost_usd_micros', 5000)]));
   }
   const resource = (email: string, session: string) => ({
     attributes: [sAttr('service.name', 'claude-code'), sAttr('user.email', email), sAttr('session.id', session)],
